@@ -1,0 +1,55 @@
+# sklime: `make demo` and `make test` set themselves up from nothing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-test
+DOCS_STAMP := $(VENV)/.installed-docs
+BENCH_STAMP := $(VENV)/.installed-bench
+PYTEST_ARGS ?=
+
+.PHONY: help demo test lint format docs bench clean
+
+help:
+	@echo "make demo   explain a real model on a scikit-learn dataset (sets itself up)"
+	@echo "make test   run the whole test suite (sets itself up)"
+	@echo "make lint   ruff check"
+	@echo "make docs   build the Sphinx site in doc/_build/html (warnings are errors)"
+	@echo "make bench  run the asv benchmarks once against the working tree"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@touch $@
+
+$(DOCS_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[test,docs]"
+	@touch $@
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/python examples/quickstart.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check sklime tests examples asv_bench doc
+
+format: $(STAMP)
+	$(BIN)/ruff format sklime tests examples asv_bench
+
+docs: $(DOCS_STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -b html doc doc/_build/html
+
+bench: $(BENCH_STAMP)
+	cd asv_bench && ../$(BIN)/asv machine --yes >/dev/null && \
+		../$(BIN)/asv run --python=same --quick --show-stderr
+
+clean:
+	rm -rf $(VENV) doc/_build doc/auto_examples asv_bench/results asv_bench/html demo_output
