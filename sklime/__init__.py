@@ -2,6 +2,8 @@
 
 from ._discretizer import Discretizer
 from ._distances import pairwise_distances, row_distances
+from ._explainer import LimeExplainer
+from ._explanation import Explanation
 from ._kernels import exponential_kernel
 from ._random import base_seed, row_hashes, row_keys
 from ._ridge import weighted_ridge
@@ -18,6 +20,8 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Discretizer",
+    "Explanation",
+    "LimeExplainer",
     "__version__",
     "apply_masks",
     "base_seed",

@@ -208,10 +208,18 @@ class Discretizer(TransformerMixin, BaseEstimator):
                     f"{type_of_target(y)!r} target."
                 )
         rng = check_random_state(self.random_state)
-        attrs = {k: np.empty(d, dtype=object) for k in (
-            "bin_edges_", "bin_means_", "bin_stds_", "bin_mins_", "bin_maxs_",
-            "bin_frequencies_", "categories_",
-        )}
+        attrs = {
+            k: np.empty(d, dtype=object)
+            for k in (
+                "bin_edges_",
+                "bin_means_",
+                "bin_stds_",
+                "bin_mins_",
+                "bin_maxs_",
+                "bin_frequencies_",
+                "categories_",
+            )
+        }
         n_bins = np.zeros(d, dtype=int)
         is_cat = np.zeros(d, dtype=bool)
         is_cat[categorical] = True
@@ -230,7 +238,13 @@ class Discretizer(TransformerMixin, BaseEstimator):
             stats = _bin_statistics(col, edges)
             attrs["bin_edges_"][j] = edges
             for key, value in zip(
-                ("bin_means_", "bin_stds_", "bin_mins_", "bin_maxs_", "bin_frequencies_"),
+                (
+                    "bin_means_",
+                    "bin_stds_",
+                    "bin_mins_",
+                    "bin_maxs_",
+                    "bin_frequencies_",
+                ),
                 stats,
             ):
                 attrs[key][j] = value
@@ -313,7 +327,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
             starts = np.concatenate([[0], np.cumsum(self.n_bins_)[:-1]])
             codes = np.empty((Xt.shape[0], self.n_features_in_))
             for j, (s, k) in enumerate(zip(starts, self.n_bins_)):
-                idx = np.argmax(Xt[:, s:s + k], axis=1)
+                idx = np.argmax(Xt[:, s : s + k], axis=1)
                 cats = self.categories_[j]
                 codes[:, j] = cats[idx] if cats is not None else idx
             return codes
@@ -398,7 +412,9 @@ class Discretizer(TransformerMixin, BaseEstimator):
         tables = self._tables()
         cont = np.array([e is not None for e in self.bin_edges_])
         bins = np.where(cont, codes, 0).astype(np.int32)
-        t = truncnorm_tables(tables["mean"], tables["std"], tables["lower"], tables["upper"])
+        t = truncnorm_tables(
+            tables["mean"], tables["std"], tables["lower"], tables["upper"]
+        )
         key = jax.random.key(base_seed(rs))
         with x64_scope():
             params = {k: jnp.asarray(v) for k, v in t.items()}
@@ -456,7 +472,9 @@ class Discretizer(TransformerMixin, BaseEstimator):
         out = []
         for j, name in enumerate(names):
             cats = self.categories_[j]
-            labels = range(self.n_bins_[j]) if cats is None else [_fmt_cat(c) for c in cats]
+            labels = (
+                range(self.n_bins_[j]) if cats is None else [_fmt_cat(c) for c in cats]
+            )
             out.extend(f"{name}_{c}" for c in labels)
         return np.asarray(out, dtype=object)
 

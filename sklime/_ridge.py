@@ -20,8 +20,13 @@ import numpy as np
 
 from ._backend import x64_scope
 
-__all__ = ["Moments", "r2_from_predictions", "solve_ridge", "weighted_moments",
-           "weighted_ridge"]
+__all__ = [
+    "Moments",
+    "r2_from_predictions",
+    "solve_ridge",
+    "weighted_moments",
+    "weighted_ridge",
+]
 
 _HIGHEST = jax.lax.Precision.HIGHEST
 
@@ -30,7 +35,8 @@ class Moments(NamedTuple):
     """Weighted sufficient statistics of a batch of regressions.
 
     Shapes: ``sw (b,)``, ``z_mean (b, p)``, ``y_mean (b, L)``, ``gram (b, p, p)``
-    (weighted, centred ``Z'WZ``), ``zy (b, p, L)`` (weighted, centred ``Z'Wy``).
+    (weighted, centred ``Z'WZ``), ``zy (b, p, L)`` (weighted, centred ``Z'Wy``),
+    ``syy (b, L)`` (weighted, centred sum of squares of ``y``).
     """
 
     sw: jax.Array
@@ -38,6 +44,7 @@ class Moments(NamedTuple):
     y_mean: jax.Array
     gram: jax.Array
     zy: jax.Array
+    syy: jax.Array
 
 
 def weighted_moments(Z, y, w):
@@ -61,7 +68,8 @@ def weighted_moments(Z, y, w):
     yc = (y - y_mean[:, None, :]) * sq
     gram = jnp.einsum("bnp,bnq->bpq", Zc, Zc, precision=_HIGHEST)
     zy = jnp.einsum("bnp,bnl->bpl", Zc, yc, precision=_HIGHEST)
-    return Moments(sw, z_mean, y_mean, gram, zy)
+    syy = jnp.sum(yc * yc, axis=1)
+    return Moments(sw, z_mean, y_mean, gram, zy, syy)
 
 
 def solve_ridge(m, alpha, mask=None):
@@ -193,5 +201,3 @@ def weighted_ridge(Z, y, sample_weight, alpha=1.0):
     if single:
         return coef[:, 0], intercept[:, 0], score[:, 0]
     return coef, intercept, score
-
-

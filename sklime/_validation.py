@@ -53,11 +53,12 @@ def resolve_features(spec, n_features, feature_names=None, name="categorical_fea
             raise ValueError(f"{name} must be all integers, all strings, or a mask.")
         if feature_names is None:
             raise ValueError(
-                f"{name} names columns {list(values)}, but X has no feature names "
+                f"{name} names columns {[str(v) for v in values]}, but X has no "
+                "feature names "
                 "(fit on a pandas DataFrame, or pass integer indices)."
             )
         lookup = {str(f): i for i, f in enumerate(feature_names)}
-        missing = [v for v in values if v not in lookup]
+        missing = [str(v) for v in values if v not in lookup]
         if missing:
             raise ValueError(f"{name} names unknown columns {missing}.")
         return np.unique([lookup[v] for v in values])

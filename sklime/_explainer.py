@@ -1,0 +1,654 @@
+"""LimeExplainer: tabular LIME as a vectorized scikit-learn estimator."""
+
+import copy
+from numbers import Integral, Real
+
+import jax.numpy as jnp
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._backend import x64_scope
+from ._discretizer import Discretizer
+from ._explanation import Explanation
+from ._model import ModelCaller, check_probabilities, resolve_predict_fn
+from ._random import base_seed, row_uniforms
+from ._selection import METHODS, resolve_method
+from ._surrogate import fit_surrogates, sample_weights
+from ._tabular import TabularPlan, sample_tabular
+from ._validation import resolve_features
+
+__all__ = ["LimeExplainer"]
+
+#: Values (rows x samples x features) one chunk holds; bounds memory per chunk.
+_CHUNK_ELEMENTS = 2**21
+#: Most instances in one chunk.
+_MAX_CHUNK_ROWS = 256
+#: Default rows per predict_fn call (batch_size="auto"), at least n_samples.
+_AUTO_BATCH_ROWS = 2**15
+
+_DISCRETIZERS = {
+    "quartile": {"n_bins": 4, "strategy": "quantile"},
+    "decile": {"n_bins": 10, "strategy": "quantile"},
+    "entropy": {"n_bins": 8, "strategy": "entropy"},
+}
+
+
+def _chunk_rows(n_samples, n_features):
+    """Largest power of two of rows whose samples fit the chunk budget."""
+    fit = max(_CHUNK_ELEMENTS // (n_samples * max(n_features, 1)), 1)
+    return int(min(1 << int(np.log2(fit)), _MAX_CHUNK_ROWS))
+
+
+class LimeExplainer(TransformerMixin, BaseEstimator):
+    """LIME for tabular data, vectorized over rows, as a scikit-learn estimator.
+
+    ``fit`` learns the sampling statistics from training data; ``explain``
+    explains every row of ``X`` at once. Semantics and defaults follow
+    ``lime.lime_tabular.LimeTabularExplainer``: with a discretizer the
+    interpretable features are binary ("same bin as the instance"), samples
+    draw bins by training frequency and values inside the bins; without, they
+    are Gaussian around the training mean and the surrogate sees
+    standardised values. The sampling, distances, kernel weights, feature
+    selection and ridge surrogates run in JAX over chunks of rows; only the
+    black box is called from Python, on many samples at a time.
+
+    Parameters
+    ----------
+    predict_fn : callable or fitted estimator, default=None
+        The black box: a callable ``(n, d) -> (n,)`` or ``(n, k)``, or a fitted
+        estimator (its ``predict_proba``, else ``predict``). Required at
+        :meth:`fit`. A fitted estimator is kept as it is by ``clone``.
+    mode : {"auto", "classification", "regression"}, default="auto"
+        ``"auto"``: outputs with two or more columns are classification.
+        In classification mode a 1-D output is the probability of class 1.
+    n_samples : int, default=5000
+        Perturbed samples per explained row (the row included).
+    kernel_width : float, default=None
+        Width of the similarity kernel; ``None`` means
+        ``0.75 * sqrt(n_features_in_)``.
+    kernel : "exponential" or callable, default="exponential"
+        ``sqrt(exp(-d**2 / width**2))``, or ``kernel(distances, width)``
+        returning weights; ``distances`` is a numpy array of shape
+        ``(n_rows, n_samples)``.
+    metric : {"euclidean", "cosine"}, default="euclidean"
+        Distance between the interpretable samples and the instance.
+    discretizer : {"quartile", "decile", "entropy"}, Discretizer or None, default="quartile"
+        How continuous features are binned; ``None`` samples them as
+        Gaussians (``lime``'s ``discretize_continuous=False``). ``"entropy"``
+        needs ``y`` in :meth:`fit`.
+    categorical_features : array-like of int, array-like of str or bool mask, default=None
+        Categorical columns (numeric codes). Their values are drawn by
+        training frequency; unseen values at explain time are an error.
+    sample_around_instance : bool, default=False
+        Centre the Gaussian samples on the instance instead of the training
+        mean (continuous mode).
+    sampler : {"lime"}, default="lime"
+        ``"lime"``: kernel-weighted fit of uniformly drawn samples, as ``lime``.
+    feature_selection : {"auto", "none", "forward_selection", "highest_weights", "lasso_path"}, default="auto"
+        How the ``n_features`` features of each surrogate are chosen;
+        ``"auto"`` is forward selection for ``n_features <= 6``, else highest
+        weights, as in ``lime``.
+    n_features : int, default=10
+        Features kept in each surrogate.
+    alpha : float, default=1.0
+        Ridge strength of the built-in surrogate.
+    surrogate : regressor, default=None
+        ``None``: the built-in batched ridge. Otherwise any scikit-learn
+        regressor whose ``fit`` takes ``sample_weight`` and that has ``coef_``
+        and ``intercept_``; it is fitted row by row (slow path).
+    labels : int, array-like of int, "all" or None, default=None
+        Classification outputs to explain: ``None`` is each row's predicted
+        class; an int or a list of ints are output indices; ``"all"`` every
+        output. Ignored in regression.
+    batch_size : int or "auto", default="auto"
+        Most rows in one call of ``predict_fn`` (``"auto"``:
+        ``max(n_samples, 32768)``).
+    n_jobs : int, default=None
+        Chunks of rows explained in parallel by joblib (threads by default; any
+        joblib backend, e.g. dask, through ``joblib.parallel_config``).
+    random_state : int, RandomState instance or None, default=None
+        Seed. The samples of a row depend only on this seed and the row's
+        values, never on the other rows of the batch.
+    verbose : int, default=0
+        ``> 0`` shows a progress bar (tqdm) over chunks on long runs.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during :meth:`fit` (DataFrames only).
+    categorical_features_ : ndarray of int
+        Indices of the categorical features.
+    discretizer_ : Discretizer or None
+        The fitted discretizer.
+    kernel_width_ : float
+        The kernel width used.
+    mode_ : {"classification", "regression"}
+        The resolved mode.
+    n_outputs_ : int
+        Number of outputs of the black box (2 for a 1-D binary probability).
+    output_names_ : ndarray or None
+        The classifier's classes, when ``predict_fn`` is a fitted classifier.
+
+    See Also
+    --------
+    Discretizer : The binning used by the discretized mode.
+    Explanation : What :meth:`explain` returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklime import LimeExplainer
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    >>> explainer = LimeExplainer(model, n_samples=1000, random_state=0).fit(X)
+    >>> exp = explainer.explain(X[:3])
+    >>> exp.coef.shape
+    (3, 1, 30)
+    >>> explainer.transform(X[:3]).shape
+    (3, 30)
+    >>> bool(np.array_equal(explainer.transform(X[1:2]), explainer.transform(X[:3])[1:2]))
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "predict_fn": [callable, HasMethods(["fit"]), None],
+        "mode": [StrOptions({"auto", "classification", "regression"})],
+        "n_samples": [Interval(Integral, 2, None, closed="left")],
+        "kernel_width": [Interval(Real, 0, None, closed="neither"), None],
+        "kernel": [StrOptions({"exponential"}), callable],
+        "metric": [StrOptions({"euclidean", "cosine"})],
+        "discretizer": [StrOptions(set(_DISCRETIZERS)), Discretizer, None],
+        "categorical_features": ["array-like", None],
+        "sample_around_instance": ["boolean"],
+        "sampler": [StrOptions({"lime"})],
+        "feature_selection": [StrOptions(set(METHODS))],
+        "n_features": [Interval(Integral, 1, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "surrogate": [HasMethods(["fit"]), None],
+        "labels": [
+            Interval(Integral, 0, None, closed="left"),
+            "array-like",
+            StrOptions({"all"}),
+            None,
+        ],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        predict_fn=None,
+        *,
+        mode="auto",
+        n_samples=5000,
+        kernel_width=None,
+        kernel="exponential",
+        metric="euclidean",
+        discretizer="quartile",
+        categorical_features=None,
+        sample_around_instance=False,
+        sampler="lime",
+        feature_selection="auto",
+        n_features=10,
+        alpha=1.0,
+        surrogate=None,
+        labels=None,
+        batch_size="auto",
+        n_jobs=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.predict_fn = predict_fn
+        self.mode = mode
+        self.n_samples = n_samples
+        self.kernel_width = kernel_width
+        self.kernel = kernel
+        self.metric = metric
+        self.discretizer = discretizer
+        self.categorical_features = categorical_features
+        self.sample_around_instance = sample_around_instance
+        self.sampler = sampler
+        self.feature_selection = feature_selection
+        self.n_features = n_features
+        self.alpha = alpha
+        self.surrogate = surrogate
+        self.labels = labels
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- scikit-learn plumbing -----------------------------------------------
+
+    def __sklearn_clone__(self):
+        # A fitted model passed as predict_fn must survive clone (GridSearchCV,
+        # cross_validate...): clone every other parameter, keep this one as is.
+        shallow = copy.copy(self)
+        shallow.predict_fn = None
+        new = super(LimeExplainer, shallow).__sklearn_clone__()
+        new.predict_fn = self.predict_fn
+        return new
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.target_tags.required = self.discretizer == "entropy"
+        return tags
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the attribution columns of :meth:`transform`.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Defaults to ``feature_names_in_`` or ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            One name per input feature (its attribution).
+        """
+        check_is_fitted(self)
+        return np.asarray(_check_feature_names_in(self, input_features), dtype=object)
+
+    # -- fit -------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the sampling statistics from training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (finite numbers).
+        y : array-like of shape (n_samples,), default=None
+            Class labels, used only by ``discretizer="entropy"``.
+
+        Returns
+        -------
+        self : LimeExplainer
+            The fitted explainer.
+        """
+        columns = getattr(X, "columns", None)
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        n, d = X.shape
+        names = getattr(self, "feature_names_in_", None)
+        categorical = resolve_features(self.categorical_features, d, names)
+        discretizer = self._fit_discretizer(X, y, categorical)
+        if discretizer is not None:
+            categorical = np.union1d(categorical, discretizer.categorical_features_)
+        self.categorical_features_ = categorical.astype(int)
+        self.discretizer_ = discretizer
+        self._plan = TabularPlan.from_training(
+            X, categorical, discretizer, self.sample_around_instance
+        )
+        self._columns = None if columns is None else list(columns)
+        self.kernel_width_ = (
+            float(self.kernel_width)
+            if self.kernel_width is not None
+            else float(0.75 * np.sqrt(d))
+        )
+        fn, output_names = resolve_predict_fn(self.predict_fn, self.mode)
+        # Ask the black box about a couple of training rows: it must work, and
+        # its output shape decides the mode and the number of outputs.
+        probe = ModelCaller(fn, n, make_input=self._make_input)(X[: min(n, 2)])
+        if self.mode == "auto":
+            self.mode_ = "classification" if probe.shape[1] >= 2 else "regression"
+        else:
+            self.mode_ = self.mode
+        self._binary = self.mode_ == "classification" and probe.shape[1] == 1
+        self.n_outputs_ = 2 if self._binary else probe.shape[1]
+        if self.mode_ == "regression" and probe.shape[1] != 1:
+            raise ValueError(
+                f"mode='regression' needs a single output per row; predict_fn "
+                f"returned {probe.shape[1]}."
+            )
+        self.output_names_ = output_names
+        return self
+
+    def _fit_discretizer(self, X, y, categorical):
+        spec = self.discretizer
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            disc = Discretizer(
+                **_DISCRETIZERS[spec],
+                categorical_features=categorical,
+                random_state=self.random_state,
+            )
+            return disc.fit(X, y)
+        if hasattr(spec, "bin_edges_"):
+            if spec.n_features_in_ != X.shape[1]:
+                raise ValueError(
+                    f"discretizer was fitted on {spec.n_features_in_} features; "
+                    f"X has {X.shape[1]}."
+                )
+            return spec
+        return clone(spec).set_params(categorical_features=categorical).fit(X, y)
+
+    def _make_input(self, block):
+        """What predict_fn receives: a DataFrame when fitted on one."""
+        if self._columns is None:
+            return block
+        import pandas as pd
+
+        return pd.DataFrame(block, columns=self._columns)
+
+    # -- explain -----------------------------------------------------------------
+
+    def _label_spec(self, n_outputs):
+        if self.mode_ == "regression" or self.labels is None:
+            return None
+        if isinstance(self.labels, str):
+            return np.arange(n_outputs)
+        labels = np.atleast_1d(np.asarray(self.labels))
+        if labels.ndim != 1 or labels.size == 0 or labels.dtype.kind not in "iu":
+            raise ValueError(
+                f"labels must be None, 'all', an int or a list of ints; got {self.labels!r}."
+            )
+        if (labels < 0).any() or (labels >= n_outputs).any():
+            raise ValueError(
+                f"labels {labels.tolist()} out of range for a model with "
+                f"{n_outputs} outputs."
+            )
+        return labels.astype(int)
+
+    def explain(self, X):
+        """Explain every row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_features)
+            Rows to explain.
+
+        Returns
+        -------
+        Explanation
+            Surrogate coefficients, intercepts, fidelity scores and
+            predictions for every row and explained label.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        n, d = X.shape
+        plan = self._plan
+        codes = plan.category_codes(X, self.discretizer_)
+        fn, _ = resolve_predict_fn(self.predict_fn, self.mode)
+        batch = (
+            max(self.n_samples, _AUTO_BATCH_ROWS)
+            if self.batch_size == "auto"
+            else self.batch_size
+        )
+        caller = ModelCaller(
+            fn,
+            batch,
+            n_outputs=None if self._binary else self.n_outputs_,
+            binary=self._binary,
+            make_input=self._make_input,
+        )
+        labels = self._label_spec(self.n_outputs_)
+        seed = base_seed(self.random_state)
+        rows = _chunk_rows(self.n_samples, d)
+        starts = list(range(0, n, rows))
+        work = _ChunkWork(self, caller, labels, seed, X.dtype)
+        if self.n_jobs in (None, 1) or len(starts) == 1:
+            results = work.run_pipelined(
+                X, codes, starts, rows, self._progress(len(starts))
+            )
+        else:
+            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(work.run_one)(X[s : s + rows], codes[s : s + rows])
+                for s in starts
+            )
+        return self._assemble(X, codes, results)
+
+    def _neighbourhood(self, X):
+        """The samples of every row of ``X``: ``(X_model, Z)``, numpy (b, n, d)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        codes = self._plan.category_codes(X, self.discretizer_)
+        work = _ChunkWork(self, None, None, base_seed(self.random_state), X.dtype)
+        b, X_model, Z = work._dispatch(X, codes)
+        return np.asarray(X_model)[:b], np.asarray(Z)[:b]
+
+    def _progress(self, total):
+        if not self.verbose or total < 2:
+            return None
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # pragma: no cover - optional dependency
+            return None
+        return tqdm(total=total, desc="explaining", unit="chunk")
+
+    def _assemble(self, X, codes, results):
+        parts = {k: np.concatenate([r[k] for r in results]) for k in results[0]}
+        if self.mode_ == "classification":
+            check_probabilities(parts["model_pred"])
+        names = self.get_feature_names_out()
+        return Explanation(
+            parts["coef"],
+            parts["intercept"],
+            parts["score"],
+            parts["local_pred"],
+            parts["model_pred"],
+            parts["labels"],
+            names,
+            descriptions=self._descriptions(X, codes, names),
+            data=X,
+            output_names=self.output_names_,
+            mode=self.mode_,
+        )
+
+    def _descriptions(self, X, codes, names):
+        """What each feature means for each row: bin, ``name = value`` or name."""
+        n, d = X.shape
+        out = np.empty((n, d), dtype=object)
+        bins = (
+            self.discretizer_.bin_descriptions(names)
+            if self.discretizer_ is not None
+            else None
+        )
+        for j in range(d):
+            cats = self._plan.categories[j]
+            if cats is not None:
+                table = np.array(
+                    [f"{names[j]} = {_fmt_value(v)}" for v in cats], dtype=object
+                )
+                out[:, j] = table[codes[:, j]]
+            elif bins is not None and bins[j] is not None:
+                out[:, j] = np.asarray(bins[j], dtype=object)[codes[:, j]]
+            else:
+                out[:, j] = names[j]
+        return out
+
+    def transform(self, X):
+        """Attributions: the surrogate coefficients of each row's first label.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_features)
+
+        Returns
+        -------
+        attributions : ndarray of shape (n_rows, n_features_in_)
+            Zero for features the surrogate did not keep.
+        """
+        return self.explain(X).coef[:, 0, :]
+
+    def score(self, X, y=None):
+        """Mean local fidelity (weighted R^2 of the surrogates) on ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.explain(X).score))
+
+
+def _fmt_value(value):
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.4g}"
+
+
+class _ChunkWork:
+    """Explains chunks of rows; holds what every chunk needs."""
+
+    def __init__(self, est, caller, labels, seed, dtype):
+        self.est = est
+        self.caller = caller
+        self.labels = labels
+        self.seed = seed
+        self.method = resolve_method(est.feature_selection, est.n_features)
+        self.dtype = dtype
+        self.size = _chunk_rows(est.n_samples, est.n_features_in_)
+        with x64_scope():
+            self.tables = est._plan.device_tables(dtype)
+
+    def _dispatch(self, X, codes):
+        """Start sampling a chunk (asynchronously).
+
+        Every chunk has the same number of rows (padding repeats the first
+        row; padding rows are never shown to the model), so the kernels
+        always run on one shape: no recompilation, and a row's results are
+        bit-for-bit the same whatever else is in its batch.
+        """
+        b = X.shape[0]
+        size = self.size
+        u = row_uniforms(self.seed, X, (self.est.n_samples - 1, X.shape[1]))
+        if size > b:
+            X = np.concatenate([X, np.repeat(X[:1], size - b, axis=0)])
+            codes = np.concatenate([codes, np.repeat(codes[:1], size - b, axis=0)])
+            xp = np if isinstance(u, np.ndarray) else jnp  # JAX on accelerators
+            u = xp.concatenate([u, xp.repeat(u[:1], size - b, axis=0)])
+        plan = self.est._plan
+        with x64_scope():
+            X_model, Z = sample_tabular(
+                u,
+                jnp.asarray(X),
+                jnp.asarray(codes, jnp.int32),
+                self.tables,
+                plan.discretized,
+                plan.sample_around_instance,
+            )
+        return b, X_model, Z
+
+    def _finish(self, b, X_model, Z):
+        est = self.est
+        n, d = X_model.shape[1:]
+        Xm = np.asarray(X_model)[:b].reshape(b * n, d)
+        Y = self.caller(Xm).reshape(b, n, -1)
+        model_pred = Y[:, 0, :]
+        if self.labels is None:
+            labels = (
+                np.zeros((b, 1), dtype=int)
+                if est.mode_ == "regression"
+                else np.argmax(model_pred, axis=1)[:, None]
+            )
+        else:
+            labels = np.broadcast_to(self.labels, (b, self.labels.size))
+        Yl = np.take_along_axis(Y, labels[:, None, :], axis=2)
+        size = Z.shape[0]
+        Yl = (
+            np.concatenate([Yl, np.zeros((size - b,) + Yl.shape[1:])])
+            if size > b
+            else Yl
+        )
+        with x64_scope():
+            Yl = jnp.asarray(Yl, Z.dtype)
+            kernel = None if est.kernel == "exponential" else est.kernel
+            w = sample_weights(Z, est.kernel_width_, est.metric, kernel)
+            if est.surrogate is None:
+                fit = fit_surrogates(
+                    Z,
+                    Yl,
+                    w,
+                    alpha=est.alpha,
+                    method=self.method,
+                    n_features=est.n_features,
+                )
+                out = {k: np.asarray(v)[:b] for k, v in fit._asdict().items()}
+            else:
+                out = _fit_user_surrogate(est, Z, Yl, w, self.method, b)
+        out["model_pred"] = model_pred
+        out["labels"] = labels
+        return out
+
+    def run_one(self, X, codes):
+        return self._finish(*self._dispatch(X, codes))
+
+    def run_pipelined(self, X, codes, starts, rows, progress=None):
+        """Explain chunk after chunk, sampling the next while the model runs."""
+        results = []
+        pending = self._dispatch(
+            X[starts[0] : starts[0] + rows], codes[starts[0] : starts[0] + rows]
+        )
+        for c, _ in enumerate(starts):
+            current = pending
+            if c + 1 < len(starts):
+                s = starts[c + 1]
+                pending = self._dispatch(X[s : s + rows], codes[s : s + rows])
+            results.append(self._finish(*current))
+            if progress is not None:
+                progress.update(1)
+        if progress is not None:
+            progress.close()
+        return results
+
+
+def _fit_user_surrogate(est, Z, Yl, w, method, b):
+    """Slow path: feature selection in JAX, then a user regressor per row and label."""
+    from ._ridge import weighted_moments
+    from ._selection import lasso_path_masks, select_features
+
+    m = weighted_moments(Z, Yl, w)
+    if method == "lasso_path":
+        masks = lasso_path_masks(m.gram, m.zy, est.n_features)
+    else:
+        masks = np.asarray(select_features(m, Z[:, 0, :], method, est.n_features))
+    Z, Yl, w = np.asarray(Z), np.asarray(Yl), np.asarray(w)
+    L, p = Yl.shape[2], Z.shape[2]
+    coef = np.zeros((b, L, p))
+    intercept = np.zeros((b, L))
+    score = np.zeros((b, L))
+    local = np.zeros((b, L))
+    for i in range(b):
+        for slot in range(L):
+            cols = np.flatnonzero(masks[i, slot])
+            reg = clone(est.surrogate).fit(
+                Z[i][:, cols], Yl[i, :, slot], sample_weight=w[i]
+            )
+            coef[i, slot, cols] = np.ravel(reg.coef_)
+            intercept[i, slot] = (
+                float(np.ravel(reg.intercept_)[0])
+                if np.ndim(reg.intercept_)
+                else float(reg.intercept_)
+            )
+            score[i, slot] = reg.score(
+                Z[i][:, cols], Yl[i, :, slot], sample_weight=w[i]
+            )
+            local[i, slot] = float(np.ravel(reg.predict(Z[i][:1, cols]))[0])
+    return {"coef": coef, "intercept": intercept, "score": score, "local_pred": local}

@@ -1,0 +1,148 @@
+"""The black box: resolve ``predict_fn`` and call it safely in slices."""
+
+import warnings
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["ModelCaller", "resolve_predict_fn"]
+
+
+def _is_estimator(obj):
+    return hasattr(obj, "fit") and hasattr(obj, "get_params")
+
+
+def resolve_predict_fn(predict_fn, mode):
+    """Find the function to call and the names of its outputs.
+
+    Parameters
+    ----------
+    predict_fn : callable or fitted estimator
+        A callable ``(n, d) -> (n,)`` or ``(n, k)``, or a fitted scikit-learn
+        estimator (its ``predict_proba`` unless ``mode="regression"``, else
+        its ``predict``).
+    mode : {"auto", "classification", "regression"}
+
+    Returns
+    -------
+    fn : callable
+    output_names : ndarray or None
+        The classifier's ``classes_`` when known.
+    """
+    if predict_fn is None:
+        raise ValueError(
+            "predict_fn is required: pass the black box as a callable "
+            "(n_rows, n_features) -> (n_rows,) or (n_rows, n_outputs), or a "
+            "fitted scikit-learn estimator."
+        )
+    if _is_estimator(predict_fn):
+        try:
+            check_is_fitted(predict_fn)
+        except NotFittedError as exc:
+            raise NotFittedError(
+                f"predict_fn is an unfitted {type(predict_fn).__name__}: "
+                "LimeExplainer explains a fitted model, so fit it first."
+            ) from exc
+        classes = getattr(predict_fn, "classes_", None)
+        if mode != "regression" and hasattr(predict_fn, "predict_proba"):
+            return predict_fn.predict_proba, classes
+        if mode == "classification" or (mode == "auto" and is_classifier(predict_fn)):
+            raise ValueError(
+                f"predict_fn is a classifier without predict_proba "
+                f"({type(predict_fn).__name__}); LIME explains probabilities. "
+                "Use a classifier with predict_proba (e.g. SVC(probability=True))."
+            )
+        return predict_fn.predict, None
+    if callable(predict_fn):
+        return predict_fn, None
+    raise TypeError(
+        "predict_fn must be a callable or a fitted estimator, got "
+        f"{type(predict_fn).__name__}."
+    )
+
+
+class ModelCaller:
+    """Call the black box on many rows in slices, checking every answer.
+
+    Parameters
+    ----------
+    fn : callable
+    batch_size : int
+        Most rows per call.
+    n_outputs : int or None
+        Expected number of outputs (columns), once known.
+    binary : bool
+        Turn a 1-D output ``p`` into two columns ``[1 - p, p]``.
+    make_input : callable, default=None
+        Turns a 2-D numpy block into what ``fn`` takes (e.g. a DataFrame).
+    """
+
+    def __init__(self, fn, batch_size, n_outputs=None, binary=False, make_input=None):
+        self.fn = fn
+        self.batch_size = int(batch_size)
+        self.n_outputs = n_outputs
+        self.binary = binary
+        self.make_input = make_input
+
+    def _call(self, block, start):
+        rows = block.shape[0]
+        inputs = block if self.make_input is None else self.make_input(block)
+        try:
+            out = self.fn(inputs)
+        except Exception as exc:
+            raise RuntimeError(
+                f"predict_fn raised {type(exc).__name__} on sample rows "
+                f"{start}..{start + rows - 1}: {exc}"
+            ) from exc
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"predict_fn must return numbers; got {type(out).__name__} that "
+                f"numpy cannot convert to floats: {exc}"
+            ) from exc
+        if out.ndim == 2 and out.shape[1] == 1 and not self.binary:
+            out = out[:, 0]
+        if out.ndim == 1 and self.binary:
+            out = np.stack([1 - out, out], axis=1)
+        if out.ndim == 1:
+            out = out[:, None]
+        if out.ndim != 2 or out.shape[0] != rows:
+            raise ValueError(
+                f"predict_fn must return an array of shape ({rows},) or "
+                f"({rows}, n_outputs) for {rows} rows; got shape {np.shape(out)}."
+            )
+        if self.n_outputs is not None and out.shape[1] != self.n_outputs:
+            raise ValueError(
+                f"predict_fn returned {out.shape[1]} outputs per row; it returned "
+                f"{self.n_outputs} when the explainer was fitted."
+            )
+        if not np.isfinite(out).all():
+            bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
+            raise ValueError(
+                f"predict_fn returned NaN or infinity for {bad.size} of {rows} rows "
+                f"(sample rows {start + bad[:5]}...)."
+            )
+        return out
+
+    def __call__(self, X):
+        """Outputs ``(m, k)`` for the rows of ``X (m, d)``."""
+        m = X.shape[0]
+        blocks = [
+            self._call(X[s : s + self.batch_size], s)
+            for s in range(0, m, self.batch_size)
+        ]
+        return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+
+
+def check_probabilities(Y):
+    """Warn, as ``lime`` does, when rows do not sum to one."""
+    if Y.shape[1] > 1 and not np.allclose(Y.sum(axis=1), 1.0):
+        warnings.warn(
+            "predict_fn's outputs do not sum to 1 across classes, so they are not "
+            "probabilities (log-probabilities or labels?). Explaining them as they are.",
+            UserWarning,
+            stacklevel=3,
+        )

@@ -1,0 +1,251 @@
+"""Tabular sampling plan: what ``fit`` learns, and the JAX kernel that uses it.
+
+``lime.lime_tabular`` samples in one of two ways:
+
+- **discretized** (the default): every feature is a "category" (the bin of a
+  continuous feature, the value of a categorical one); samples draw the
+  category by its training frequency, continuous values inside the drawn
+  bin from the bin's truncated normal. The interpretable representation is
+  binary: "same category as the instance".
+- **continuous**: continuous features are Gaussian around the training mean
+  (or the instance) with the training standard deviation; the surrogate sees
+  them standardised. Categorical features are drawn by frequency and seen as
+  binary "same value as the instance".
+
+:class:`TabularPlan` holds the tables (numpy, picklable) and
+:func:`sample_tabular` draws ``(b, n_samples, d)`` model inputs and the
+matching interpretable samples from one uniform number per value.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.scipy.special import ndtri
+from sklearn.preprocessing import StandardScaler
+
+from ._sampling import _cdf_table, truncnorm_tables
+
+__all__ = ["TabularPlan", "sample_tabular"]
+
+
+@dataclass
+class TabularPlan:
+    """Sampling tables learned from the training data (all numpy).
+
+    Attributes
+    ----------
+    discretized : bool
+    is_categorical : ndarray (d,) of bool
+    categories : list of ndarray or None
+        Sorted training values of each categorical feature.
+    frequencies : ndarray (d, K)
+        Frequency of each bin / category (unused entries 0; features that are
+        sampled as Gaussians get a dummy ``[1, 0, ...]``).
+    truncnorm : dict of ndarray (d, K)
+        In-bin sampling tables (:func:`sklime._sampling.truncnorm_tables`).
+    values : ndarray (d, K)
+        Value of each category of a categorical feature.
+    mean, scale : ndarray (d,)
+        ``lime``'s standardisation (``StandardScaler(with_mean=False)``; 0 and
+        1 for categorical features, and for every feature when discretized).
+    sample_around_instance : bool
+    """
+
+    discretized: bool
+    is_categorical: np.ndarray
+    categories: list
+    frequencies: np.ndarray
+    truncnorm: dict
+    values: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    sample_around_instance: bool
+
+    @classmethod
+    def from_training(
+        cls, X, categorical, discretizer=None, sample_around_instance=False
+    ):
+        """Learn the plan from training data ``X`` (n, d), finite floats.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n, d)
+        categorical : ndarray of int
+            Indices of categorical features (numeric codes).
+        discretizer : fitted sklime.Discretizer or None
+            Fitted on ``X`` with the same categorical features.
+        sample_around_instance : bool
+        """
+        n, d = X.shape
+        is_cat = np.zeros(d, dtype=bool)
+        is_cat[categorical] = True
+        categories = [None] * d
+        cat_freqs = [None] * d
+        for j in np.flatnonzero(is_cat):
+            values, counts = np.unique(X[:, j], return_counts=True)
+            categories[j] = values
+            cat_freqs[j] = counts / n
+        if discretizer is not None:
+            K = int(max(discretizer.n_bins_.max(), 1))
+        else:
+            K = max([1] + [c.size for c in categories if c is not None])
+        freqs = np.zeros((d, K))
+        freqs[:, 0] = 1.0
+        values = np.zeros((d, K))
+        mean = np.zeros((d, K))
+        std = np.zeros((d, K))
+        lower = np.zeros((d, K))
+        upper = np.zeros((d, K))
+        for j in range(d):
+            if is_cat[j]:
+                k = categories[j].size
+                freqs[j] = 0
+                freqs[j, :k] = cat_freqs[j]
+                values[j, :k] = categories[j]
+            elif discretizer is not None:
+                k = discretizer.n_bins_[j]
+                freqs[j] = 0
+                freqs[j, :k] = discretizer.bin_frequencies_[j]
+                mean[j, :k] = discretizer.bin_means_[j]
+                std[j, :k] = discretizer.bin_stds_[j]
+                lower[j, :k] = discretizer.bin_mins_[j]
+                upper[j, :k] = discretizer.bin_maxs_[j]
+        scaler = StandardScaler(with_mean=False).fit(X)
+        scaler_mean = np.where(is_cat, 0.0, scaler.mean_)
+        scaler_scale = np.where(is_cat, 1.0, scaler.scale_)
+        if discretizer is not None:
+            scaler_mean[:] = 0.0
+            scaler_scale[:] = 1.0
+        return cls(
+            discretized=discretizer is not None,
+            is_categorical=is_cat,
+            categories=categories,
+            frequencies=freqs,
+            truncnorm=truncnorm_tables(mean, std, lower, upper),
+            values=values,
+            mean=scaler_mean,
+            scale=scaler_scale,
+            sample_around_instance=bool(sample_around_instance),
+        )
+
+    def category_codes(self, X, discretizer=None):
+        """Code of every value: bin index, category index, or 0 (Gaussian).
+
+        Raises a ``ValueError`` naming the feature for a categorical value
+        that was not seen during ``fit``.
+        """
+        codes = np.zeros(X.shape, dtype=np.int32)
+        if discretizer is not None:
+            codes[:] = (
+                discretizer._bins(X).astype(np.int32, copy=False) * ~self.is_categorical
+            )
+        for j in np.flatnonzero(self.is_categorical):
+            cats = self.categories[j]
+            idx = np.minimum(np.searchsorted(cats, X[:, j]), cats.size - 1)
+            unseen = cats[idx] != X[:, j]
+            if unseen.any():
+                raise ValueError(
+                    f"Categorical feature {j} has values unseen during fit: "
+                    f"{np.unique(X[unseen, j])[:5].tolist()}; LIME samples "
+                    "categories by their training frequency, so it cannot "
+                    "explain a row with an unseen category."
+                )
+            codes[:, j] = idx
+        return codes
+
+    def device_tables(self, dtype):
+        """The tables as JAX arrays (inside x64_scope).
+
+        Sampling runs in float32 (random numbers carry 24 bits); ``dtype`` is
+        the dtype of the interpretable samples and the standardisation.
+        For every feature and category ``k`` the in-bin draw is folded into
+        ``x = clip(a_k + b_k * ndtri(c_k + d_k * u), lower_k, upper_k)``, an
+        affine map of the *same* uniform ``u`` that picked the category.
+        """
+        f32 = np.float32
+        t = self.truncnorm
+        cdf = np.asarray(_cdf_table(self.frequencies, jnp.float64))
+        start = np.concatenate([np.zeros((cdf.shape[0], 1)), cdf[:, :-1]], axis=1)
+        width = cdf - start
+        inv = np.divide(t["dphi"], width, out=np.zeros_like(width), where=width > 0)
+        return {
+            "cdf": jnp.asarray(cdf[:, :-1].T, f32),  # (K - 1, d) thresholds
+            "values": jnp.asarray(self.values.T, f32),  # (K, d)
+            "a": jnp.asarray(t["mean"].T, f32),
+            "b": jnp.asarray((t["std"] * t["sign"]).T, f32),
+            "c": jnp.asarray((t["phi_a"] - start * inv).T, f32),
+            "d": jnp.asarray(inv.T, f32),
+            "lower": jnp.asarray(t["lower"].T, f32),
+            "upper": jnp.asarray(t["upper"].T, f32),
+            "mean": jnp.asarray(self.mean, dtype),
+            "scale": jnp.asarray(self.scale, dtype),
+            "is_categorical": jnp.asarray(self.is_categorical),
+        }
+
+
+def _select(table, codes):
+    """``table[codes[..., j], j]`` for a (K, d) table, by a chain of selects."""
+    out = jnp.broadcast_to(table[0], codes.shape)
+    for k in range(1, table.shape[0]):
+        out = jnp.where(codes == k, table[k], out)
+    return out
+
+
+@partial(jax.jit, static_argnames=("discretized", "around"))
+def sample_tabular(u, X, codes, tables, discretized, around):
+    """Turn uniform numbers into model inputs and interpretable samples.
+
+    Parameters
+    ----------
+    u : float32 array (b, n_samples - 1, d)
+        One uniform number per sampled value (:func:`sklime.row_uniforms`).
+    X : array (b, d)
+        The instances (compute dtype).
+    codes : int array (b, d)
+        Their codes (:meth:`TabularPlan.category_codes`).
+    tables : dict
+        :meth:`TabularPlan.device_tables`.
+    discretized, around : bool
+        Sampling mode and ``sample_around_instance``.
+
+    Returns
+    -------
+    X_model : array (b, n_samples, d)
+        What the black box sees; ``X_model[:, 0] == X``.
+    Z : array (b, n_samples, d)
+        Interpretable samples (binary or standardised); ``Z[:, 0]`` is the
+        instance's own representation.
+    """
+    dtype = X.dtype
+    b, d = X.shape
+    u = jnp.asarray(u, jnp.float32)
+    is_cat = tables["is_categorical"]
+    k = jnp.zeros(u.shape, jnp.int32)
+    for threshold in tables["cdf"]:
+        k = k + (u >= threshold).astype(jnp.int32)
+    same = (k == codes[:, None, :]).astype(dtype)
+    cat_values = _select(tables["values"], k)
+    if discretized:
+        p = _select(tables["c"], k) + _select(tables["d"], k) * u
+        z = ndtri(jnp.clip(p, 1e-30, 1 - 6e-8))
+        in_bin = _select(tables["a"], k) + _select(tables["b"], k) * z
+        in_bin = jnp.clip(
+            in_bin, _select(tables["lower"], k), _select(tables["upper"], k)
+        )
+        Xs = jnp.where(is_cat, cat_values, in_bin).astype(X.dtype)
+        Zs = same
+        Z0 = jnp.ones((b, d), dtype)
+    else:
+        mean, scale = tables["mean"], tables["scale"]
+        z = ndtri(jnp.clip(u, 1e-30, 1 - 6e-8)).astype(dtype)
+        centre = X[:, None, :] if around else mean
+        gauss = centre + scale * z
+        Xs = jnp.where(is_cat, cat_values.astype(dtype), gauss)
+        Zs = jnp.where(is_cat, same, (gauss - mean) / scale)
+        Z0 = jnp.where(is_cat, 1, (X - mean) / scale).astype(dtype)
+    X_model = jnp.concatenate([X[:, None, :], Xs], axis=1)
+    Z = jnp.concatenate([Z0[:, None, :], Zs], axis=1)
+    return X_model, Z
