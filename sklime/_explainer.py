@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -16,13 +17,13 @@ from sklearn.utils.validation import (
 
 from ._backend import x64_scope
 from ._discretizer import Discretizer
+from ._encoding import TabularEncoder
 from ._explanation import Explanation
 from ._model import ModelCaller, check_probabilities, resolve_predict_fn
 from ._random import base_seed, row_uniforms
 from ._selection import METHODS, resolve_method
 from ._surrogate import fit_surrogates, sample_weights
 from ._tabular import TabularPlan, sample_tabular
-from ._validation import resolve_features
 
 __all__ = ["LimeExplainer"]
 
@@ -288,11 +289,13 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self : LimeExplainer
             The fitted explainer.
         """
-        columns = getattr(X, "columns", None)
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
-        n, d = X.shape
+        _check_2d(X)
+        validate_data(self, X, skip_check_array=True)
         names = getattr(self, "feature_names_in_", None)
-        categorical = resolve_features(self.categorical_features, d, names)
+        self._encoder = TabularEncoder().fit(X, self.categorical_features, names)
+        X = self._encoder.encode(X, names)
+        n, d = X.shape
+        categorical = self._encoder.categorical
         discretizer = self._fit_discretizer(X, y, categorical)
         if discretizer is not None:
             categorical = np.union1d(categorical, discretizer.categorical_features_)
@@ -301,7 +304,6 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self._plan = TabularPlan.from_training(
             X, categorical, discretizer, self.sample_around_instance
         )
-        self._columns = None if columns is None else list(columns)
         self.kernel_width_ = (
             float(self.kernel_width)
             if self.kernel_width is not None
@@ -346,12 +348,15 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         return clone(spec).set_params(categorical_features=categorical).fit(X, y)
 
     def _make_input(self, block):
-        """What predict_fn receives: a DataFrame when fitted on one."""
-        if self._columns is None:
-            return block
-        import pandas as pd
+        """What predict_fn receives: rows as the user gave them (see _encoding)."""
+        return self._encoder.decode(block)
 
-        return pd.DataFrame(block, columns=self._columns)
+    def _validate(self, X):
+        """Explain-time checks and encoding of ``X`` to numeric rows."""
+        check_is_fitted(self)
+        _check_2d(X)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        return self._encoder.encode(X, getattr(self, "feature_names_in_", None))
 
     # -- explain -----------------------------------------------------------------
 
@@ -386,8 +391,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             Surrogate coefficients, intercepts, fidelity scores and
             predictions for every row and explained label.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = self._validate(X)
         n, d = X.shape
         plan = self._plan
         codes = plan.category_codes(X, self.discretizer_)
@@ -422,8 +426,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
 
     def _neighbourhood(self, X):
         """The samples of every row of ``X``: ``(X_model, Z)``, numpy (b, n, d)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = self._validate(X)
         codes = self._plan.category_codes(X, self.discretizer_)
         work = _ChunkWork(self, None, None, base_seed(self.random_state), X.dtype)
         b, X_model, Z = work._dispatch(X, codes)
@@ -452,7 +455,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             parts["labels"],
             names,
             descriptions=self._descriptions(X, codes, names),
-            data=X,
+            data=self._encoder.display_values(X),
             output_names=self.output_names_,
             mode=self.mode_,
         )
@@ -467,10 +470,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             else None
         )
         for j in range(d):
-            cats = self._plan.categories[j]
+            cats = self._encoder.categories[j]
             if cats is not None:
+                # Codes index the training categories seen in the plan.
+                seen = cats[self._plan.categories[j].astype(int)]
                 table = np.array(
-                    [f"{names[j]} = {_fmt_value(v)}" for v in cats], dtype=object
+                    [f"{names[j]} = {_fmt_value(v)}" for v in seen], dtype=object
                 )
                 out[:, j] = table[codes[:, j]]
             elif bins is not None and bins[j] is not None:
@@ -510,8 +515,23 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
 
 
 def _fmt_value(value):
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        return str(value)
     value = float(value)
     return str(int(value)) if value.is_integer() else f"{value:.4g}"
+
+
+def _check_2d(X):
+    """Raise scikit-learn's usual errors for input that is not a 2-D table."""
+    if hasattr(X, "columns") and hasattr(X, "iloc"):
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(
+                f"X must have at least one row and one column, got {X.shape}."
+            )
+        return
+    check_array(X, dtype=None, ensure_all_finite=False)
 
 
 class _ChunkWork:
