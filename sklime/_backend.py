@@ -44,9 +44,8 @@ def bucket(n, minimum=16, steps_per_octave=8):
     n = int(n)
     if n <= minimum:
         return minimum
-    step = max(
-        1 << max(int(np.ceil(np.log2(n))) - int(np.log2(steps_per_octave)), 0), 1
-    )
+    octave = int(np.ceil(np.log2(n)))
+    step = max(1 << max(octave - int(np.log2(steps_per_octave)), 0), 1)
     return -(-n // step) * step
 
 

@@ -190,11 +190,11 @@ def weighted_ridge(Z, y, sample_weight, alpha=1.0):
         )
     if w.shape != Z.shape[:2]:
         raise ValueError(f"sample_weight must have shape {Z.shape[:2]}, got {w.shape}.")
-    if (w < 0).any() or not (w.sum(axis=1) > 0).all():
-        raise ValueError("sample_weight must be non-negative with a positive sum.")
     for name, a in (("Z", Z), ("y", y), ("sample_weight", w)):
         if not np.isfinite(a).all():
             raise ValueError(f"{name} contains NaN or infinity.")
+    if (w < 0).any() or not (w.sum(axis=1) > 0).all():
+        raise ValueError("sample_weight must be non-negative with a positive sum.")
     with x64_scope():
         out = _weighted_ridge(Z.astype(dtype), y, w, dtype(alpha))
         coef, intercept, score = (np.asarray(a) for a in out)

@@ -20,7 +20,7 @@ import numpy as np
 from jax.scipy.special import ndtri
 from scipy.special import ndtr as _np_ndtr
 
-from ._backend import x64_scope
+from ._backend import FLOAT_DTYPES, x64_scope
 
 __all__ = [
     "apply_masks",
@@ -82,6 +82,14 @@ def uniform_samples(keys, n_samples, n_features, dtype=jnp.float32):
     return jax.vmap(draw)(keys)
 
 
+def _as_float(a):
+    """``a`` as a JAX array of a float dtype (non-float input becomes float64)."""
+    a = jnp.asarray(a)
+    if a.dtype not in FLOAT_DTYPES:
+        a = a.astype(jnp.float64)
+    return a
+
+
 def _with_first(first, rest):
     """Stack ``first`` (b, d) in front of ``rest`` (b, n - 1, d)."""
     return jnp.concatenate([first[:, None, :].astype(rest.dtype), rest], axis=1)
@@ -116,7 +124,8 @@ def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
 
     Returns
     -------
-    samples : jax array of shape (b, n_samples, d), dtype of ``instances``
+    samples : jax array of shape (b, n_samples, d)
+        float32 for float32 ``instances``, else float64.
 
     Examples
     --------
@@ -128,7 +137,7 @@ def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
     >>> S.shape, bool((S[:, 0] == 0).all())
     ((2, 1000, 3), True)
     """
-    instances = jnp.asarray(instances)
+    instances = _as_float(instances)
     b, d = instances.shape
     keys = _as_keys(keys, b)
     z = jax.vmap(lambda k: jax.random.normal(k, (n_samples - 1, d), instances.dtype))(
@@ -350,8 +359,9 @@ def truncnorm_tables(mean, std, lower, upper, dtype=np.float64):
     Returns
     -------
     tables : dict of ndarrays
-        ``mean``, ``std``, ``lower``, ``upper``, ``sign`` (+1 or -1, the
-        mirroring), ``phi_a`` and ``dphi`` (the mass), ``degenerate`` (bool).
+        ``mean`` (the location; clipped to the bounds where degenerate),
+        ``std``, ``lower``, ``upper``, ``sign`` (+1 or -1, the mirroring),
+        ``phi_a`` and ``dphi`` (the mass), ``degenerate`` (bool).
     """
     mean, std, lower, upper = np.broadcast_arrays(
         *(np.asarray(v, dtype=np.float64) for v in (mean, std, lower, upper))
@@ -359,8 +369,9 @@ def truncnorm_tables(mean, std, lower, upper, dtype=np.float64):
     with np.errstate(divide="ignore", invalid="ignore"):
         a = (lower - mean) / std
         b = (upper - mean) / std
-    with np.errstate(invalid="ignore"):  # inf - inf for degenerate bins
-        sign = np.where(a + b > 0, -1.0, 1.0)  # mirror when the bin is mostly above
+        # Mirror when the bin is mostly above the mean (a + b is NaN, hence
+        # no mirroring, for a bin unbounded on both sides).
+        sign = np.where(a + b > 0, -1.0, 1.0)
     lo = np.where(sign > 0, a, -b)
     hi = np.where(sign > 0, b, -a)
     phi_a = _np_ndtr(lo)
@@ -368,7 +379,9 @@ def truncnorm_tables(mean, std, lower, upper, dtype=np.float64):
     degenerate = ~(std > 0) | ~(upper > lower) | ~(dphi > 0) | ~np.isfinite(dphi)
     phi_a = np.where(degenerate, 0.5, phi_a)
     dphi = np.where(degenerate, 0.0, dphi)
-    centre = np.clip(mean, lower, upper)
+    # The location of the normal is its mean; only degenerate laws collapse
+    # to the mean clipped to the bounds.
+    centre = np.where(degenerate, np.clip(mean, lower, upper), mean)
     return {
         "mean": centre.astype(dtype),
         "std": np.where(degenerate, 0.0, std).astype(dtype),
@@ -407,8 +420,8 @@ def sample_truncated_normal(key, mean, std, lower, upper, shape=None, dtype=None
     shape : tuple, default=None
         Output shape; by default the broadcast shape of the parameters.
     dtype : float dtype, default=None
-        Defaults to the parameters' dtype if floating, else float64 under
-        x64 or float32.
+        Defaults to the parameters' dtype: float32 when the array parameters
+        are float32 (Python scalars do not count), else float64.
 
     Returns
     -------
@@ -424,11 +437,16 @@ def sample_truncated_normal(key, mean, std, lower, upper, shape=None, dtype=None
     """
     t = truncnorm_tables(mean, std, lower, upper)
     if dtype is None:
-        dtype = jnp.asarray(np.asarray(mean, dtype=float)).dtype
+        params = (mean, std, lower, upper)
+        dtype = np.result_type(
+            *(v if isinstance(v, int | float) else np.asarray(v) for v in params)
+        )
+        if dtype not in FLOAT_DTYPES:
+            dtype = np.float64
     shape = np.broadcast_shapes(t["mean"].shape, shape or ())
     r = jax.random.uniform(key, shape, dtype)
     params = {
-        k: jnp.asarray(v, dtype if k != "degenerate" else bool) for k, v in t.items()
+        k: jnp.asarray(v, bool if k == "degenerate" else dtype) for k, v in t.items()
     }
     return _truncnorm_jit(r, **params)
 
@@ -472,6 +490,7 @@ def sample_binned(
     -------
     bins : jax array of shape (b, n_samples, d), int32
     values : jax array of shape (b, n_samples, d)
+        float32 for float32 ``instances``, else float64.
 
     Examples
     --------
@@ -486,9 +505,7 @@ def sample_binned(
     >>> bool(((V >= lo[0, B]) & (V <= hi[0, B])).all())
     True
     """
-    instances = jnp.asarray(instances)
-    if not jnp.issubdtype(instances.dtype, jnp.floating):
-        instances = instances.astype(jnp.float32)
+    instances = _as_float(instances)
     dtype = instances.dtype
     cdf = _cdf_table(frequencies, dtype)
     tables = {
@@ -496,6 +513,5 @@ def sample_binned(
         for k, v in truncnorm_tables(mean, std, lower, upper).items()
     }
     instance_bins = jnp.asarray(instance_bins, jnp.int32)
-    return _sample_binned(
-        _as_keys(keys), instances, instance_bins, cdf, tables, n_samples
-    )
+    keys = _as_keys(keys)
+    return _sample_binned(keys, instances, instance_bins, cdf, tables, n_samples)
