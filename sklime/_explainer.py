@@ -31,8 +31,6 @@ __all__ = ["LimeExplainer"]
 _CHUNK_ELEMENTS = 2**21
 #: Most instances in one chunk.
 _MAX_CHUNK_ROWS = 256
-#: Default rows per predict_fn call (batch_size="auto"), at least n_samples.
-_AUTO_BATCH_ROWS = 2**15
 
 _DISCRETIZERS = {
     "quartile": {"n_bins": 4, "strategy": "quantile"},
@@ -109,8 +107,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         class; an int or a list of ints are output indices; ``"all"`` every
         output. Ignored in regression.
     batch_size : int or "auto", default="auto"
-        Most rows in one call of ``predict_fn`` (``"auto"``:
-        ``max(n_samples, 32768)``).
+        Most rows in one call of ``predict_fn``. ``"auto"`` calls it once per
+        explained row, on that row's ``n_samples`` samples: memory stays
+        bounded, and a row's explanation is bit-for-bit independent of the
+        other rows even for models whose rounding depends on how many rows
+        they get at once (BLAS). An int gives calls of up to that many rows
+        across rows.
     n_jobs : int, default=None
         Chunks of rows explained in parallel by joblib (threads by default; any
         joblib backend, e.g. dask, through ``joblib.parallel_config``).
@@ -396,11 +398,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         plan = self._plan
         codes = plan.category_codes(X, self.discretizer_)
         fn, _ = resolve_predict_fn(self.predict_fn, self.mode)
-        batch = (
-            max(self.n_samples, _AUTO_BATCH_ROWS)
-            if self.batch_size == "auto"
-            else self.batch_size
-        )
+        batch = None if self.batch_size == "auto" else self.batch_size
         caller = ModelCaller(
             fn,
             batch,
@@ -578,9 +576,7 @@ class _ChunkWork:
 
     def _finish(self, b, X_model, Z):
         est = self.est
-        n, d = X_model.shape[1:]
-        Xm = np.asarray(X_model)[:b].reshape(b * n, d)
-        Y = self.caller(Xm).reshape(b, n, -1)
+        Y = self.caller.per_row(np.asarray(X_model)[:b])
         model_pred = Y[:, 0, :]
         if self.labels is None:
             labels = (

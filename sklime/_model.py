@@ -69,8 +69,11 @@ class ModelCaller:
     Parameters
     ----------
     fn : callable
-    batch_size : int
-        Most rows per call.
+    batch_size : int or None
+        Most rows per call; ``None`` calls the black box once per explained
+        row, on exactly that row's samples, so that a row's outputs cannot
+        depend on which other rows are explained with it (BLAS kernels can
+        round differently depending on how many rows they get at once).
     n_outputs : int or None
         Expected number of outputs (columns), once known.
     binary : bool
@@ -81,7 +84,7 @@ class ModelCaller:
 
     def __init__(self, fn, batch_size, n_outputs=None, binary=False, make_input=None):
         self.fn = fn
-        self.batch_size = int(batch_size)
+        self.batch_size = None if batch_size is None else int(batch_size)
         self.n_outputs = n_outputs
         self.binary = binary
         self.make_input = make_input
@@ -128,13 +131,18 @@ class ModelCaller:
         return out
 
     def __call__(self, X):
-        """Outputs ``(m, k)`` for the rows of ``X (m, d)``."""
+        """Outputs ``(m, k)`` for the rows of ``X (m, d)``, in ``batch_size`` slices."""
         m = X.shape[0]
-        blocks = [
-            self._call(X[s : s + self.batch_size], s)
-            for s in range(0, m, self.batch_size)
-        ]
+        size = m if self.batch_size is None else self.batch_size
+        blocks = [self._call(X[s : s + size], s) for s in range(0, m, size)]
         return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+
+    def per_row(self, X):
+        """Outputs ``(b, n, k)`` for samples ``X (b, n, d)`` of ``b`` rows."""
+        b, n, d = X.shape
+        if self.batch_size is None:
+            return np.stack([self(X[i]) for i in range(b)])
+        return self(X.reshape(b * n, d)).reshape(b, n, -1)
 
 
 def check_probabilities(Y):

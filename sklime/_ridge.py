@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._backend import x64_scope
+from ._linalg import cholesky_solve
 
 __all__ = [
     "Moments",
@@ -104,7 +105,7 @@ def solve_ridge(m, alpha, mask=None):
     reg = jnp.maximum(alpha, 0) + jnp.where(alpha > 0, 0, jitter)
     A = gram * mf[..., :, None] * mf[..., None, :] + eye * (reg * mf[..., None, :])
     A = A + eye * (1 - mf)[..., None, :]
-    coef = jnp.linalg.solve(A, (rhs * mf)[..., None])[..., 0] * mf
+    coef = cholesky_solve(A, rhs * mf) * mf
     intercept = m.y_mean - jnp.sum(coef * m.z_mean[:, None, :], axis=-1)
     return coef, intercept
 

@@ -427,3 +427,24 @@ def test_explanation_type(cancer, cancer_lr):
     assert isinstance(exp, Explanation)
     for name in ("coef", "intercept", "score", "local_pred", "model_pred", "labels"):
         assert type(getattr(exp, name)) is np.ndarray
+
+
+def test_concurrent_threads_identical_and_no_deadlock(cancer, cancer_lr):
+    import threading
+
+    X, _, _ = cancer
+    explainer = LimeExplainer(cancer_lr, n_samples=1000, labels=1, random_state=0).fit(X)
+    expected = explainer.transform(X[:24])
+    results = {}
+
+    def run(k):
+        results[k] = explainer.transform(X[:24])
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "explain deadlocked across threads"
+    for k in range(3):
+        np.testing.assert_array_equal(results[k], expected)

@@ -388,9 +388,6 @@ _BAD_CASES = {
 def test_bad_inputs(case):
     Z, y, w = _bad(case)
     name = _BAD_CASES[case]
-    if "NaN" in case or "inf" in case:
-        match = rf"\b{name}\b contains NaN or infinity"
-    else:
-        match = rf"\b{name}\b"
+    match = rf"\b{name}\b contains NaN or infinity" if "NaN" in case or "inf" in case else rf"\b{name}\b"
     with pytest.raises(ValueError, match=match):
         weighted_ridge(Z, y, w)
