@@ -4,6 +4,7 @@ from ._discretizer import Discretizer
 from ._distances import pairwise_distances, row_distances
 from ._explainer import LimeExplainer
 from ._explanation import Explanation
+from ._global import global_importance, submodular_pick
 from ._kernels import exponential_kernel
 from ._random import base_seed, row_hashes, row_keys
 from ._ridge import weighted_ridge
@@ -26,6 +27,7 @@ __all__ = [
     "apply_masks",
     "base_seed",
     "exponential_kernel",
+    "global_importance",
     "pairwise_distances",
     "row_distances",
     "row_hashes",
@@ -35,5 +37,6 @@ __all__ = [
     "sample_gaussian",
     "sample_masks",
     "sample_truncated_normal",
+    "submodular_pick",
     "weighted_ridge",
 ]

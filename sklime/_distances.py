@@ -168,4 +168,3 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
             D = _pairwise_kernel(Xp, Yp, metric, False)
         D = np.asarray(D)[:n, :m]
     return np.ascontiguousarray(D)
-

@@ -19,16 +19,20 @@ from ._backend import x64_scope
 from ._discretizer import Discretizer
 from ._encoding import TabularEncoder
 from ._explanation import Explanation
+from ._groups import GroupPlan
 from ._model import ModelCaller, check_probabilities, resolve_predict_fn
 from ._random import base_seed, row_uniforms
 from ._selection import METHODS, resolve_method
-from ._surrogate import fit_surrogates, sample_weights
-from ._tabular import TabularPlan, sample_tabular
+from ._surrogate import coef_standard_errors, fit_surrogates, sample_weights
+from ._tabular import TabularPlan
 
 __all__ = ["LimeExplainer"]
 
 #: Values (rows x samples x features) one chunk holds; bounds memory per chunk.
 _CHUNK_ELEMENTS = 2**21
+#: n_samples="auto": first and largest number of samples per row.
+_AUTO_START = 1000
+_AUTO_CAP = 16000
 #: Most instances in one chunk.
 _MAX_CHUNK_ROWS = 256
 
@@ -67,8 +71,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
     mode : {"auto", "classification", "regression"}, default="auto"
         ``"auto"``: outputs with two or more columns are classification.
         In classification mode a 1-D output is the probability of class 1.
-    n_samples : int, default=5000
-        Perturbed samples per explained row (the row included).
+    n_samples : int or "auto", default=5000
+        Perturbed samples per explained row (the row included). ``"auto"``
+        starts at 1000 and doubles a row's samples (up to 16000) until its
+        top-k features (k = min(5, n_features)) are statistically settled,
+        in the spirit of S-LIME; ``Explanation.n_samples`` says how many each
+        row used.
     kernel_width : float, default=None
         Width of the similarity kernel; ``None`` means
         ``0.75 * sqrt(n_features_in_)``.
@@ -88,8 +96,26 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
     sample_around_instance : bool, default=False
         Centre the Gaussian samples on the instance instead of the training
         mean (continuous mode).
-    sampler : {"lime"}, default="lime"
-        ``"lime"``: kernel-weighted fit of uniformly drawn samples, as ``lime``.
+    sampler : {"lime", "glime"}, default="lime"
+        ``"lime"``: kernel-weighted fit of samples drawn from the training
+        distribution, as ``lime``. ``"glime"`` (Tan et al., NeurIPS 2023): draw
+        the samples from the kernel-weighted law itself and fit them without
+        weights; same target, far lower variance when the kernel is narrow.
+        Needs ``metric="euclidean"`` and the exponential kernel, under which
+        the weighted law has a closed form (see the user guide).
+    feature_groups : dict or array-like of int, default=None
+        Explain groups of columns instead of columns (Captum's
+        ``feature_mask``): an integer group id per column, or
+        ``{group name: [columns]}`` (columns by index or name; columns in no
+        group form their own group). Each sample switches every group on or off
+        with probability 1/2; a column whose group is off takes its
+        ``baseline``. The surrogate has one weight per group; the
+        discretizer is not used.
+    baseline : float or array-like of shape (n_features,), default=None
+        Values of switched-off columns with ``feature_groups``: ``None`` is the
+        training mean (the most frequent category for categorical columns), a
+        number replaces it for numeric columns, an array gives one value per
+        column.
     feature_selection : {"auto", "none", "forward_selection", "highest_weights", "lasso_path"}, default="auto"
         How the ``n_features`` features of each surrogate are chosen;
         ``"auto"`` is forward selection for ``n_features <= 6``, else highest
@@ -98,6 +124,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         Features kept in each surrogate.
     alpha : float, default=1.0
         Ridge strength of the built-in surrogate.
+    prior : array-like or dict, default=None
+        Coefficients the ridge shrinks toward instead of 0 (G-LIME's
+        prior-regularised ridge, with strength ``alpha``): an array of
+        ``n_interpretable`` weights for every label, an array of shape
+        ``(n_outputs, n_interpretable)`` with a row per output (e.g. from
+        :func:`sklime.global_importance`), or ``{label: weights}``.
     surrogate : regressor, default=None
         ``None``: the built-in batched ridge. Otherwise any scikit-learn
         regressor whose ``fit`` takes ``sample_weight`` and that has ``coef_``
@@ -169,17 +201,20 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "predict_fn": [callable, HasMethods(["fit"]), None],
         "mode": [StrOptions({"auto", "classification", "regression"})],
-        "n_samples": [Interval(Integral, 2, None, closed="left")],
+        "n_samples": [Interval(Integral, 2, None, closed="left"), StrOptions({"auto"})],
         "kernel_width": [Interval(Real, 0, None, closed="neither"), None],
         "kernel": [StrOptions({"exponential"}), callable],
         "metric": [StrOptions({"euclidean", "cosine"})],
         "discretizer": [StrOptions(set(_DISCRETIZERS)), Discretizer, None],
         "categorical_features": ["array-like", None],
         "sample_around_instance": ["boolean"],
-        "sampler": [StrOptions({"lime"})],
+        "sampler": [StrOptions({"lime", "glime"})],
+        "feature_groups": [dict, "array-like", None],
+        "baseline": [Real, "array-like", None],
         "feature_selection": [StrOptions(set(METHODS))],
         "n_features": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
+        "prior": ["array-like", dict, None],
         "surrogate": [HasMethods(["fit"]), None],
         "labels": [
             Interval(Integral, 0, None, closed="left"),
@@ -209,9 +244,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         categorical_features=None,
         sample_around_instance=False,
         sampler="lime",
+        feature_groups=None,
+        baseline=None,
         feature_selection="auto",
         n_features=10,
         alpha=1.0,
+        prior=None,
         surrogate=None,
         labels=None,
         batch_size="auto",
@@ -229,9 +267,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self.categorical_features = categorical_features
         self.sample_around_instance = sample_around_instance
         self.sampler = sampler
+        self.feature_groups = feature_groups
+        self.baseline = baseline
         self.feature_selection = feature_selection
         self.n_features = n_features
         self.alpha = alpha
+        self.prior = prior
         self.surrogate = surrogate
         self.labels = labels
         self.batch_size = batch_size
@@ -298,19 +339,43 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         X = self._encoder.encode(X, names)
         n, d = X.shape
         categorical = self._encoder.categorical
-        discretizer = self._fit_discretizer(X, y, categorical)
-        if discretizer is not None:
-            categorical = np.union1d(categorical, discretizer.categorical_features_)
+        if self.feature_groups is not None:
+            discretizer = None
+            self._plan = GroupPlan.from_training(
+                X,
+                self.feature_groups,
+                _check_feature_names_in(self, None),
+                categorical,
+                self.baseline,
+                self._encode_row,
+            )
+            n_interpretable = self._plan.n_groups
+        else:
+            discretizer = self._fit_discretizer(X, y, categorical)
+            if discretizer is not None:
+                categorical = np.union1d(categorical, discretizer.categorical_features_)
+            self._plan = TabularPlan.from_training(
+                X, categorical, discretizer, self.sample_around_instance
+            )
+            n_interpretable = d
         self.categorical_features_ = categorical.astype(int)
         self.discretizer_ = discretizer
-        self._plan = TabularPlan.from_training(
-            X, categorical, discretizer, self.sample_around_instance
-        )
         self.kernel_width_ = (
             float(self.kernel_width)
             if self.kernel_width is not None
-            else float(0.75 * np.sqrt(d))
+            else float(0.75 * np.sqrt(n_interpretable))
         )
+        if self.prior is not None and self.surrogate is not None:
+            raise ValueError(
+                "prior works with the built-in ridge only (surrogate=None)."
+            )
+        if self.sampler == "glime" and (
+            self.metric != "euclidean" or callable(self.kernel)
+        ):
+            raise ValueError(
+                "sampler='glime' needs metric='euclidean' and kernel='exponential': "
+                "its sampling law is the kernel-weighted law of those, in closed form."
+            )
         fn, output_names = resolve_predict_fn(self.predict_fn, self.mode)
         # Ask the black box about a couple of training rows: it must work, and
         # its output shape decides the mode and the number of outputs.
@@ -348,6 +413,51 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
                 )
             return spec
         return clone(spec).set_params(categorical_features=categorical).fit(X, y)
+
+    def _prior_table(self):
+        """The prior as an array (n_outputs, n_interpretable), or None."""
+        if self.prior is None:
+            return None
+        p = (
+            self._plan.n_groups
+            if isinstance(self._plan, GroupPlan)
+            else self.n_features_in_
+        )
+        k = self.n_outputs_
+        if isinstance(self.prior, dict):
+            table = np.zeros((k, p))
+            for label, weights in self.prior.items():
+                if not isinstance(label, Integral) or not 0 <= label < k:
+                    raise ValueError(f"prior has a label {label!r} outside 0..{k - 1}.")
+                table[label] = _prior_row(weights, p)
+            return table
+        values = np.asarray(self.prior, dtype=float)
+        if values.ndim == 1:
+            return np.tile(_prior_row(values, p), (k, 1))
+        if values.shape != (k, p):
+            raise ValueError(
+                f"prior must have shape ({p},) or ({k}, {p}) (outputs x interpretable "
+                f"features); got {values.shape}."
+            )
+        if not np.isfinite(values).all():
+            raise ValueError(
+                "prior must be finite (no NaN rows: explain those labels)."
+            )
+        return values
+
+    def _encode_row(self, values):
+        """Encode one raw row (e.g. a baseline) like the training data."""
+        if self._encoder.frame:
+            import pandas as pd
+
+            row = pd.DataFrame([list(values)], columns=self._encoder.columns)
+            row = row.astype(dict(zip(self._encoder.columns, self._encoder.dtypes)))
+        else:
+            row = np.asarray(
+                values, dtype=object if self._encoder.categorical.size else float
+            )
+            row = row.reshape(1, -1)
+        return self._encoder.encode(row)[0].astype(np.float64)
 
     def _make_input(self, block):
         """What predict_fn receives: rows as the user gave them (see _encoding)."""
@@ -394,9 +504,16 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             predictions for every row and explained label.
         """
         X = self._validate(X)
+        codes = self._plan.category_codes(X, self.discretizer_)
+        if self.n_samples == "auto":
+            results = self._explain_adaptive(X, codes)
+        else:
+            results = self._run(X, codes, self.n_samples)
+        return self._assemble(X, codes, results)
+
+    def _run(self, X, codes, n_samples, with_se=False):
+        """Explain encoded rows with ``n_samples`` samples each; chunk results."""
         n, d = X.shape
-        plan = self._plan
-        codes = plan.category_codes(X, self.discretizer_)
         fn, _ = resolve_predict_fn(self.predict_fn, self.mode)
         batch = None if self.batch_size == "auto" else self.batch_size
         caller = ModelCaller(
@@ -408,9 +525,9 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         )
         labels = self._label_spec(self.n_outputs_)
         seed = base_seed(self.random_state)
-        rows = _chunk_rows(self.n_samples, d)
+        work = _ChunkWork(self, caller, labels, seed, X.dtype, n_samples, with_se)
+        rows = work.size
         starts = list(range(0, n, rows))
-        work = _ChunkWork(self, caller, labels, seed, X.dtype)
         if self.n_jobs in (None, 1) or len(starts) == 1:
             results = work.run_pipelined(
                 X, codes, starts, rows, self._progress(len(starts))
@@ -420,13 +537,45 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
                 delayed(work.run_one)(X[s : s + rows], codes[s : s + rows])
                 for s in starts
             )
-        return self._assemble(X, codes, results)
+        for r in results:
+            r["n_samples"] = np.full(len(r["labels"]), n_samples)
+        return results
+
+    def _explain_adaptive(self, X, codes):
+        """``n_samples="auto"``: double the samples of a row until settled.
+
+        In the spirit of S-LIME (Zhou, Hooker and Wang, KDD 2021): a row is
+        settled when the gap between its k-th and (k+1)-th largest
+        ``|weight|`` (k = min(5, n_features)) exceeds 1.96 standard errors
+        of their difference (sandwich estimates). Rows start at
+        ``_AUTO_START`` samples and stop at ``_AUTO_CAP``. A row's samples
+        at ``2n`` extend its samples at ``n`` (same random stream).
+        """
+        k = min(5, self.n_features)
+        remaining = np.arange(X.shape[0])
+        final = [None] * X.shape[0]
+        n_samples = _AUTO_START
+        while remaining.size:
+            chunks = self._run(X[remaining], codes[remaining], n_samples, with_se=True)
+            part = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
+            settled = _top_k_settled(part["coef"][:, 0], part.pop("coef_se"), k)
+            if 2 * n_samples > _AUTO_CAP:
+                settled[:] = True
+            for pos in np.flatnonzero(settled):
+                final[remaining[pos]] = {
+                    key: v[pos : pos + 1] for key, v in part.items()
+                }
+            remaining = remaining[~settled]
+            n_samples *= 2
+        return final
 
     def _neighbourhood(self, X):
         """The samples of every row of ``X``: ``(X_model, Z)``, numpy (b, n, d)."""
         X = self._validate(X)
         codes = self._plan.category_codes(X, self.discretizer_)
-        work = _ChunkWork(self, None, None, base_seed(self.random_state), X.dtype)
+        n_samples = _AUTO_START if self.n_samples == "auto" else self.n_samples
+        seed = base_seed(self.random_state)
+        work = _ChunkWork(self, None, None, seed, X.dtype, n_samples)
         b, X_model, Z = work._dispatch(X, codes)
         return np.asarray(X_model)[:b], np.asarray(Z)[:b]
 
@@ -444,6 +593,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         if self.mode_ == "classification":
             check_probabilities(parts["model_pred"])
         names = self.get_feature_names_out()
+        groups = isinstance(self._plan, GroupPlan)
         return Explanation(
             parts["coef"],
             parts["intercept"],
@@ -451,11 +601,14 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             parts["local_pred"],
             parts["model_pred"],
             parts["labels"],
-            names,
-            descriptions=self._descriptions(X, codes, names),
+            self._plan.names if groups else names,
+            descriptions=None if groups else self._descriptions(X, codes, names),
             data=self._encoder.display_values(X),
             output_names=self.output_names_,
             mode=self.mode_,
+            data_names=names,
+            groups=self._plan.index if groups else None,
+            n_samples=parts["n_samples"],
         )
 
     def _descriptions(self, X, codes, names):
@@ -492,9 +645,13 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         Returns
         -------
         attributions : ndarray of shape (n_rows, n_features_in_)
-            Zero for features the surrogate did not keep.
+            Zero for features the surrogate did not keep. With
+            ``feature_groups`` every column gets its group's weight.
         """
-        return self.explain(X).coef[:, 0, :]
+        exp = self.explain(X)
+        if exp.groups is not None:
+            return exp.column_weights()[:, 0, :]
+        return exp.coef[:, 0, :]
 
     def score(self, X, y=None):
         """Mean local fidelity (weighted R^2 of the surrogates) on ``X``.
@@ -521,6 +678,35 @@ def _fmt_value(value):
     return str(int(value)) if value.is_integer() else f"{value:.4g}"
 
 
+def _top_k_settled(coef, se, k):
+    """Rows whose top-k set is separated from the rest by > 1.96 standard errors."""
+    order = np.argsort(-np.abs(coef), axis=1, kind="stable")
+    p = coef.shape[1]
+    if k >= p:
+        return np.ones(coef.shape[0], dtype=bool)
+    rows = np.arange(coef.shape[0])
+    inner, outer = order[:, k - 1], order[:, k]
+    gap = np.abs(coef[rows, inner]) - np.abs(coef[rows, outer])
+    spread = np.sqrt(se[rows, inner] ** 2 + se[rows, outer] ** 2)
+    return gap > 1.96 * spread
+
+
+def _prior_row(weights, p):
+    row = np.asarray(weights, dtype=float)
+    if row.shape != (p,) or not np.isfinite(row).all():
+        raise ValueError(
+            f"a prior must hold {p} finite weights; got shape {row.shape}."
+        )
+    return row
+
+
+def _pad_rows(a, size):
+    """Pad the first axis of ``a`` to ``size`` rows with zeros."""
+    if a.shape[0] >= size:
+        return a
+    return np.concatenate([a, np.zeros((size - a.shape[0],) + a.shape[1:], a.dtype)])
+
+
 def _check_2d(X):
     """Raise scikit-learn's usual errors for input that is not a 2-D table."""
     if hasattr(X, "columns") and hasattr(X, "iloc"):
@@ -535,16 +721,19 @@ def _check_2d(X):
 class _ChunkWork:
     """Explains chunks of rows; holds what every chunk needs."""
 
-    def __init__(self, est, caller, labels, seed, dtype):
+    def __init__(self, est, caller, labels, seed, dtype, n_samples, with_se=False):
         self.est = est
+        self.n_samples = int(n_samples)
+        self.with_se = with_se
         self.caller = caller
         self.labels = labels
         self.seed = seed
         self.method = resolve_method(est.feature_selection, est.n_features)
         self.dtype = dtype
-        self.size = _chunk_rows(est.n_samples, est.n_features_in_)
+        self.size = _chunk_rows(self.n_samples, est.n_features_in_)
+        self.prior = est._prior_table()
         with x64_scope():
-            self.tables = est._plan.device_tables(dtype)
+            self.tables = est._plan.device_tables(dtype, est.kernel_width_)
 
     def _dispatch(self, X, codes):
         """Start sampling a chunk (asynchronously).
@@ -556,21 +745,21 @@ class _ChunkWork:
         """
         b = X.shape[0]
         size = self.size
-        u = row_uniforms(self.seed, X, (self.est.n_samples - 1, X.shape[1]))
+        plan = self.est._plan
+        shape = (self.n_samples - 1, plan.n_random(X.shape[1]))
+        u = row_uniforms(self.seed, X, shape)
         if size > b:
             X = np.concatenate([X, np.repeat(X[:1], size - b, axis=0)])
             codes = np.concatenate([codes, np.repeat(codes[:1], size - b, axis=0)])
             xp = np if isinstance(u, np.ndarray) else jnp  # JAX on accelerators
             u = xp.concatenate([u, xp.repeat(u[:1], size - b, axis=0)])
-        plan = self.est._plan
         with x64_scope():
-            X_model, Z = sample_tabular(
+            X_model, Z = plan.sample(
                 u,
                 jnp.asarray(X),
                 jnp.asarray(codes, jnp.int32),
                 self.tables,
-                plan.discretized,
-                plan.sample_around_instance,
+                glime=self.est.sampler == "glime",
             )
         return b, X_model, Z
 
@@ -596,8 +785,16 @@ class _ChunkWork:
         with x64_scope():
             Yl = jnp.asarray(Yl, Z.dtype)
             kernel = None if est.kernel == "exponential" else est.kernel
-            w = sample_weights(Z, est.kernel_width_, est.metric, kernel)
+            if est.sampler == "glime":  # the kernel is in the samples already
+                w = jnp.ones(Z.shape[:2], Z.dtype)
+            else:
+                w = sample_weights(Z, est.kernel_width_, est.metric, kernel)
             if est.surrogate is None:
+                prior = (
+                    None
+                    if self.prior is None
+                    else jnp.asarray(_pad_rows(self.prior[labels], size), Z.dtype)
+                )
                 fit = fit_surrogates(
                     Z,
                     Yl,
@@ -605,10 +802,22 @@ class _ChunkWork:
                     alpha=est.alpha,
                     method=self.method,
                     n_features=est.n_features,
+                    prior=prior,
                 )
-                out = {k: np.asarray(v)[:b] for k, v in fit._asdict().items()}
+                full = {k: np.asarray(v) for k, v in fit._asdict().items()}
             else:
-                out = _fit_user_surrogate(est, Z, Yl, w, self.method, b)
+                full = _fit_user_surrogate(est, Z, Yl, w, self.method, Z.shape[0])
+            if self.with_se:
+                se = coef_standard_errors(
+                    Z,
+                    Yl,
+                    w,
+                    jnp.asarray(full["coef"], Z.dtype),
+                    jnp.asarray(full["intercept"], Z.dtype),
+                    est.alpha,
+                )
+                full["coef_se"] = np.asarray(se)
+        out = {k: v[:b] for k, v in full.items()}
         out["model_pred"] = model_pred
         out["labels"] = labels
         return out

@@ -33,6 +33,11 @@ class Explanation:
     mode : {"classification", "regression"}, default="classification"
     data_names : array-like of str, default=None
         Names of the columns of ``data`` (defaults to ``feature_names``).
+    n_samples : array-like of int of shape (n_rows,), default=None
+        Samples each row's surrogate was fitted on.
+    groups : array-like of int of shape (n_columns,), default=None
+        When the interpretable features are groups of columns: the group
+        (position in ``feature_names``) of each input column.
 
     Attributes
     ----------
@@ -69,6 +74,8 @@ class Explanation:
         output_names=None,
         mode="classification",
         data_names=None,
+        groups=None,
+        n_samples=None,
     ):
         self.coef = np.asarray(coef)
         self.intercept = np.asarray(intercept)
@@ -104,6 +111,12 @@ class Explanation:
             if data_names is None
             else np.asarray(data_names, dtype=object)
         )
+        self.groups = None if groups is None else np.asarray(groups, dtype=int)
+        self.n_samples = None if n_samples is None else np.asarray(n_samples, dtype=int)
+        if self.groups is not None and (
+            self.groups.ndim != 1 or self.groups.min() < 0 or self.groups.max() >= p
+        ):
+            raise ValueError(f"groups must map columns to groups 0..{p - 1}.")
 
     # -- container protocol -------------------------------------------------
 
@@ -128,6 +141,8 @@ class Explanation:
             output_names=self.output_names,
             mode=self.mode,
             data_names=self.data_names,
+            groups=self.groups,
+            n_samples=None if self.n_samples is None else self.n_samples[index],
         )
 
     def __repr__(self):
@@ -185,6 +200,31 @@ class Explanation:
         w = self.coef[i, self._slot(i, label)]
         order = np.argsort(-np.abs(w), kind="stable")
         return [(str(self.descriptions[i, j]), float(w[j])) for j in order if w[j] != 0]
+
+    def column_weights(self, how="copy"):
+        """Spread group weights back over the input columns.
+
+        Parameters
+        ----------
+        how : {"copy", "split"}, default="copy"
+            ``"copy"``: every column gets its group's weight (Captum's
+            convention for grouped attributions); ``"split"``: the group's
+            weight is shared equally by its columns.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_rows, n_labels, n_columns)
+            Equals ``coef`` when the features are not grouped.
+        """
+        if self.groups is None:
+            return self.coef.copy()
+        if how not in ("copy", "split"):
+            raise ValueError(f"how must be 'copy' or 'split', got {how!r}.")
+        out = self.coef[:, :, self.groups]
+        if how == "split":
+            sizes = np.bincount(self.groups, minlength=self.coef.shape[2])
+            out = out / sizes[self.groups]
+        return out
 
     def as_map(self, i=0):
         """``{label: [(feature index, weight), ...]}`` for one row, as ``lime``."""

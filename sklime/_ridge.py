@@ -73,8 +73,12 @@ def weighted_moments(Z, y, w):
     return Moments(sw, z_mean, y_mean, gram, zy, syy)
 
 
-def solve_ridge(m, alpha, mask=None):
+def solve_ridge(m, alpha, mask=None, prior=None):
     """Ridge coefficients from moments, optionally on a subset of features.
+
+    With a ``prior`` ``w0`` the penalty is ``alpha * ||w - w0||^2`` (G-LIME's
+    prior-regularised ridge, Li et al. 2023): the solution shrinks toward
+    ``w0`` instead of 0, ``(Z'WZ + alpha I) w = Z'Wy + alpha w0``.
 
     Parameters
     ----------
@@ -84,6 +88,8 @@ def solve_ridge(m, alpha, mask=None):
         systems still give a least-squares solution).
     mask : bool array of shape (b, p) or (b, L, p), default=None
         Features in the model; the others get coefficient 0.
+    prior : array of shape (b, L, p), default=None
+        Prior coefficients ``w0`` (0 when ``None``).
 
     Returns
     -------
@@ -105,6 +111,8 @@ def solve_ridge(m, alpha, mask=None):
     reg = jnp.maximum(alpha, 0) + jnp.where(alpha > 0, 0, jitter)
     A = gram * mf[..., :, None] * mf[..., None, :] + eye * (reg * mf[..., None, :])
     A = A + eye * (1 - mf)[..., None, :]
+    if prior is not None:
+        rhs = rhs + jnp.maximum(alpha, 0) * prior
     coef = cholesky_solve(A, rhs * mf) * mf
     intercept = m.y_mean - jnp.sum(coef * m.z_mean[:, None, :], axis=-1)
     return coef, intercept

@@ -17,10 +17,11 @@ import numpy as np
 
 from ._distances import row_distances
 from ._kernels import exponential_kernel
+from ._linalg import cholesky_solve
 from ._ridge import predict, r2_from_predictions, solve_ridge, weighted_moments
 from ._selection import lasso_path_masks, select_features
 
-__all__ = ["SurrogateFit", "fit_surrogates"]
+__all__ = ["SurrogateFit", "coef_standard_errors", "fit_surrogates"]
 
 
 class SurrogateFit(NamedTuple):
@@ -43,18 +44,49 @@ def _kernel_weights(Z, width, metric):
     return exponential_kernel(row_distances(Z, metric), width)
 
 
-def _finish(Z, Y, w, m, mask, alpha):
-    coef, intercept = solve_ridge(m, alpha, mask)
+def _finish(Z, Y, w, m, mask, alpha, prior=None):
+    coef, intercept = solve_ridge(m, alpha, mask, prior)
     pred = predict(Z, coef, intercept)
     score = r2_from_predictions(Y, pred, w)
     return SurrogateFit(coef, intercept, score, pred[:, 0, :])
 
 
 @partial(jax.jit, static_argnames=("method", "n_features"))
-def _fit(Z, Y, w, alpha, method, n_features):
+def _fit(Z, Y, w, alpha, method, n_features, prior=None):
     m = weighted_moments(Z, Y, w)
     mask = select_features(m, Z[:, 0, :], method, n_features)
-    return _finish(Z, Y, w, m, mask, alpha)
+    return _finish(Z, Y, w, m, mask, alpha, prior)
+
+
+@jax.jit
+def coef_standard_errors(Z, Y, w, coef, intercept, alpha):
+    """Sandwich standard errors of the first label's surrogate coefficients.
+
+    ``Var(w) ~ A^-1 (sum_i w_i^2 r_i^2 zc_i zc_i') A^-1`` with ``A`` the
+    (masked) ridge system and ``r`` the residuals: a heteroscedasticity-robust
+    estimate that does not assume the kernel weights are inverse variances.
+
+    Returns
+    -------
+    se : array of shape (b, p)
+        0 for features the surrogate does not use.
+    """
+    m = weighted_moments(Z, Y[..., :1], w)
+    mask = (coef[:, 0, :] != 0).astype(Z.dtype)
+    p = Z.shape[-1]
+    eye = jnp.eye(p, dtype=Z.dtype)
+    scale = jnp.trace(m.gram, axis1=1, axis2=2)[:, None, None] / p
+    reg = jnp.maximum(alpha, 16 * jnp.finfo(Z.dtype).eps * scale)
+    A = m.gram * mask[:, :, None] * mask[:, None, :] + eye * (reg * mask[:, None, :])
+    A = A + eye * (1 - mask)[:, None, :]
+    resid = Y[..., 0] - predict(Z, coef[:, :1], intercept[:, :1])[..., 0]
+    Zc = (Z - m.z_mean[:, None, :]) * mask[:, None, :]
+    meat = jnp.einsum("bn,bnp,bnq->bpq", (w * resid) ** 2, Zc, Zc)
+    inv = jax.vmap(
+        lambda e: cholesky_solve(A, jnp.broadcast_to(e, A.shape[:-1])), 0, -1
+    )(eye)
+    cov = inv @ meat @ inv
+    return jnp.sqrt(jnp.maximum(jnp.diagonal(cov, axis1=1, axis2=2), 0)) * mask
 
 
 _moments = jax.jit(weighted_moments)
@@ -87,7 +119,7 @@ def sample_weights(Z, kernel_width, metric="euclidean", kernel=None):
     return jnp.asarray(w)
 
 
-def fit_surrogates(Z, Y, w, *, alpha, method, n_features):
+def fit_surrogates(Z, Y, w, *, alpha, method, n_features, prior=None):
     """Fit weighted ridge surrogates with ``lime``'s feature selection.
 
     Parameters
@@ -104,6 +136,8 @@ def fit_surrogates(Z, Y, w, *, alpha, method, n_features):
         Resolved feature selection method (see :mod:`sklime._selection`).
     n_features : int
         Features kept.
+    prior : array of shape (b, L, p), default=None
+        Coefficients the ridge shrinks toward (G-LIME); 0 when ``None``.
 
     Returns
     -------
@@ -112,5 +146,5 @@ def fit_surrogates(Z, Y, w, *, alpha, method, n_features):
     if method == "lasso_path":
         m = _moments(Z, Y, w)
         mask = jnp.asarray(lasso_path_masks(m.gram, m.zy, n_features))
-        return _finish_jit(Z, Y, w, m, mask, alpha)
-    return _fit(Z, Y, w, alpha, method, n_features)
+        return _finish_jit(Z, Y, w, m, mask, alpha, prior)
+    return _fit(Z, Y, w, alpha, method, n_features, prior)

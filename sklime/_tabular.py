@@ -156,7 +156,17 @@ class TabularPlan:
             codes[:, j] = idx
         return codes
 
-    def device_tables(self, dtype):
+    def n_random(self, n_features):
+        """Uniform numbers needed per sample: one per feature."""
+        return n_features
+
+    def sample(self, u, X, codes, tables, glime=False):
+        """Model inputs and interpretable samples (see :func:`sample_tabular`)."""
+        return sample_tabular(
+            u, X, codes, tables, self.discretized, self.sample_around_instance, glime
+        )
+
+    def device_tables(self, dtype, kernel_width=1.0):
         """The tables as JAX arrays (inside x64_scope).
 
         Sampling runs in float32 (random numbers carry 24 bits); ``dtype`` is
@@ -183,6 +193,10 @@ class TabularPlan:
             "mean": jnp.asarray(self.mean, dtype),
             "scale": jnp.asarray(self.scale, dtype),
             "is_categorical": jnp.asarray(self.is_categorical),
+            # GLIME: the kernel factor of one differing binary feature, and
+            # the kernel width (in standardised units for Gaussian features).
+            "glime_c": jnp.asarray(np.exp(-0.5 / kernel_width**2), f32),
+            "glime_width": jnp.asarray(kernel_width, dtype),
         }
 
 
@@ -194,8 +208,44 @@ def _select(table, codes):
     return out
 
 
-@partial(jax.jit, static_argnames=("discretized", "around"))
-def sample_tabular(u, X, codes, tables, discretized, around):
+def glime_remap(u, codes, cdf, c):
+    """Fold the kernel into a binary "same category" draw (GLIME).
+
+    LIME draws a category by frequency, so "same as the instance" has
+    probability ``q`` (the instance category's frequency), and weights the
+    sample by ``c = exp(-1 / (2 width**2))`` per differing binary feature
+    (the exponential kernel of the Euclidean distance factorises over
+    features). The kernel-weighted law is again independent per feature,
+    with "same" of probability ``q / (q + (1 - q) c)`` and, given "different",
+    the other categories in proportion to their frequencies. This maps the
+    uniforms ``u`` to uniforms ``t`` whose inverse-CDF draw follows that law.
+
+    Parameters
+    ----------
+    u : array (b, n, d), uniforms
+    codes : int array (b, d), the instances' categories
+    cdf : array (K - 1, d), category thresholds
+    c : scalar, kernel factor
+
+    Returns
+    -------
+    t : array (b, n, d), in [0, 1)
+    """
+    K1, d = cdf.shape
+    start = jnp.concatenate([jnp.zeros((1, d), cdf.dtype), cdf], axis=0)
+    end = jnp.concatenate([cdf, jnp.ones((1, d), cdf.dtype)], axis=0)
+    lo = _select(start, codes)[:, None, :]
+    q = _select(end, codes)[:, None, :] - lo
+    p_same = q / jnp.maximum(q + (1 - q) * c, 1e-30)
+    inside = lo + (u / jnp.where(p_same > 0, p_same, 1)) * q
+    rest = (u - p_same) / jnp.where(p_same < 1, 1 - p_same, 1) * (1 - q)
+    outside = jnp.where(rest < lo, rest, rest + q)
+    t = jnp.where(u < p_same, inside, outside)
+    return jnp.clip(t, 0, 1 - 6e-8)
+
+
+@partial(jax.jit, static_argnames=("discretized", "around", "glime"))
+def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
     """Turn uniform numbers into model inputs and interpretable samples.
 
     Parameters
@@ -210,6 +260,12 @@ def sample_tabular(u, X, codes, tables, discretized, around):
         :meth:`TabularPlan.device_tables`.
     discretized, around : bool
         Sampling mode and ``sample_around_instance``.
+    glime : bool, default=False
+        Draw from the kernel-weighted law (GLIME) instead: binary features
+        through :func:`glime_remap`; Gaussian features from the product of
+        the sampling normal ``N(centre, 1)`` and the kernel
+        ``exp(-|z - z0|**2 / (2 width**2))`` in standardised units, which is
+        ``N((width**2 centre + z0) / (width**2 + 1), width**2 / (width**2 + 1))``.
 
     Returns
     -------
@@ -223,13 +279,19 @@ def sample_tabular(u, X, codes, tables, discretized, around):
     b, d = X.shape
     u = jnp.asarray(u, jnp.float32)
     is_cat = tables["is_categorical"]
+    t = u
+    if glime:
+        binary = jnp.ones(d, bool) if discretized else is_cat
+        t = jnp.where(
+            binary, glime_remap(u, codes, tables["cdf"], tables["glime_c"]), u
+        )
     k = jnp.zeros(u.shape, jnp.int32)
     for threshold in tables["cdf"]:
-        k = k + (u >= threshold).astype(jnp.int32)
+        k = k + (t >= threshold).astype(jnp.int32)
     same = (k == codes[:, None, :]).astype(dtype)
     cat_values = _select(tables["values"], k)
     if discretized:
-        p = _select(tables["c"], k) + _select(tables["d"], k) * u
+        p = _select(tables["c"], k) + _select(tables["d"], k) * t
         z = ndtri(jnp.clip(p, 1e-30, 1 - 6e-8))
         in_bin = _select(tables["a"], k) + _select(tables["b"], k) * z
         in_bin = jnp.clip(
@@ -241,8 +303,14 @@ def sample_tabular(u, X, codes, tables, discretized, around):
     else:
         mean, scale = tables["mean"], tables["scale"]
         z = ndtri(jnp.clip(u, 1e-30, 1 - 6e-8)).astype(dtype)
-        centre = X[:, None, :] if around else mean
-        gauss = centre + scale * z
+        z0 = (X[:, None, :] - mean) / scale
+        centre = z0 if around else jnp.zeros_like(z0)
+        if glime:
+            w2 = tables["glime_width"] ** 2
+            z = (w2 * centre + z0) / (w2 + 1) + jnp.sqrt(w2 / (w2 + 1)) * z
+        else:
+            z = centre + z
+        gauss = mean + scale * z
         Xs = jnp.where(is_cat, cat_values.astype(dtype), gauss)
         Zs = jnp.where(is_cat, same, (gauss - mean) / scale)
         Z0 = jnp.where(is_cat, 1, (X - mean) / scale).astype(dtype)
