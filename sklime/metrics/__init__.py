@@ -1,12 +1,13 @@
 """Metrics for explanations: fidelity, stability, and scorers for model selection."""
 
 from ._scorers import fidelity_scorer, make_stability_scorer, stability_scorer
-from ._stability import coef_variance, top_k_jaccard, top_k_sets
+from ._stability import coef_variance, stability_report, top_k_jaccard, top_k_sets
 
 __all__ = [
     "coef_variance",
     "fidelity_scorer",
     "make_stability_scorer",
+    "stability_report",
     "stability_scorer",
     "top_k_jaccard",
     "top_k_sets",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["coef_variance", "top_k_jaccard", "top_k_sets"]
+__all__ = ["coef_variance", "stability_report", "top_k_jaccard", "top_k_sets"]
 
 
 def _coef(explanation, label_slot=0):
@@ -84,3 +84,46 @@ def coef_variance(explanations, label_slot=0):
     if stack.shape[0] < 2:
         raise ValueError("coef_variance needs at least two explanations.")
     return stack.var(axis=0, ddof=1)
+
+
+def stability_report(explainer, X, seeds=(0, 1, 2), k=5):
+    """Explain ``X`` once per seed and summarise how much the runs agree.
+
+    Parameters
+    ----------
+    explainer : fitted LimeExplainer
+        Its ``random_state`` is replaced by each seed on a copy.
+    X : array-like
+        Rows to explain.
+    seeds : sequence of int, default=(0, 1, 2)
+        At least two.
+    k : int, default=5
+
+    Returns
+    -------
+    report : dict
+        ``jaccard``: mean top-k Jaccard over rows and pairs of runs;
+        ``coef_variance``: mean variance of a coefficient across runs;
+        ``fidelity``: mean weighted R² of the surrogates; ``explanations``:
+        the runs.
+    """
+    import copy
+    from itertools import combinations
+
+    seeds = list(seeds)
+    if len(seeds) < 2 or len(set(seeds)) != len(seeds):
+        raise ValueError(
+            f"seeds must hold at least two different seeds, got {seeds!r}."
+        )
+    runs = []
+    for seed in seeds:
+        twin = copy.copy(explainer)
+        twin.random_state = seed
+        runs.append(twin.explain(X))
+    pairs = [top_k_jaccard(a, b, k=k).mean() for a, b in combinations(runs, 2)]
+    return {
+        "jaccard": float(np.mean(pairs)),
+        "coef_variance": float(coef_variance(runs).mean()),
+        "fidelity": float(np.mean([r.score.mean() for r in runs])),
+        "explanations": runs,
+    }
