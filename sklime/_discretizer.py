@@ -123,7 +123,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
         Indices of the categorical features.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit` (DataFrames with string
         column names only).
 
@@ -277,7 +277,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Xt : ndarray of shape (n_samples, n_features) or (n_samples, sum(n_bins_))
+        Xt : ndarray of shape (n_samples, n_features) or (n_samples, sum(`n_bins_`))
             Bin indices (``encode="ordinal"``; categorical values unchanged),
             or one-hot columns (``encode="onehot"``).
         """
@@ -351,7 +351,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Xt : array-like of shape (n_samples, n_features) or (n_samples, sum(n_bins_))
+        Xt : array-like of shape (n_samples, n_features) or (n_samples, sum(`n_bins_`))
             Output of :meth:`transform`.
 
         Returns
@@ -397,7 +397,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        Xt : array-like of shape (n_samples, n_features) or (n_samples, sum(n_bins_))
+        Xt : array-like of shape (n_samples, n_features) or (n_samples, sum(`n_bins_`))
             Bins, as :meth:`transform` returns them.
         random_state : int, RandomState instance or None, default=None
             Seed for the draw; ``None`` uses the estimator's ``random_state``.

@@ -158,7 +158,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit` (DataFrames only).
     categorical_features_ : ndarray of int
         Indices of the categorical features.
@@ -644,7 +644,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        attributions : ndarray of shape (n_rows, n_features_in_)
+        attributions : ndarray of shape (n_rows, `n_features_in_`)
             Zero for features the surrogate did not keep. With
             ``feature_groups`` every column gets its group's weight.
         """

@@ -1,0 +1,57 @@
+"""Sphinx configuration for the sklime documentation."""
+
+import os
+import sys
+import warnings
+
+sys.path.insert(0, os.path.abspath(".."))
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+import sklime
+
+project = "sklime"
+author = "The sklime developers"
+copyright = "2026, The sklime developers"
+release = sklime.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+default_role = "literal"
+exclude_patterns = ["_build", "generated/*.examples", "sg_execution_times.rst"]
+html_theme = "pydata_sphinx_theme"
+html_static_path = ["_static"]
+html_title = "sklime"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+}
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+# No network while building: intersphinx targets are optional niceties.
+intersphinx_mapping = {}
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": "/plot_",
+    "ignore_pattern": r"__init__\.py",
+    "download_all_examples": False,
+    "plot_gallery": "True",
+    "remove_config_comments": True,
+    "matplotlib_animations": False,
+}
+
+warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
