@@ -1,5 +1,7 @@
 """sklime: LIME explanations as a scikit-learn plugin, with JAX kernels."""
 
+from ._counterfactual import CounterfactualExplainer
+from ._counterfactual_explanation import CounterfactualExplanation
 from ._discretizer import Discretizer
 from ._distances import pairwise_distances, row_distances
 from ._explainer import LimeExplainer
@@ -7,6 +9,12 @@ from ._explanation import Explanation
 from ._global import global_importance, submodular_pick
 from ._kernels import exponential_kernel
 from ._random import base_seed, row_hashes, row_keys
+from ._relaxed import (
+    gumbel_softmax,
+    gumbel_softmax_from_uniform,
+    relaxed_bernoulli,
+    relaxed_bernoulli_from_uniform,
+)
 from ._ridge import weighted_ridge
 from ._sampling import (
     apply_masks,
@@ -20,6 +28,8 @@ from ._sampling import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "CounterfactualExplainer",
+    "CounterfactualExplanation",
     "Discretizer",
     "Explanation",
     "LimeExplainer",
@@ -28,7 +38,11 @@ __all__ = [
     "base_seed",
     "exponential_kernel",
     "global_importance",
+    "gumbel_softmax",
+    "gumbel_softmax_from_uniform",
     "pairwise_distances",
+    "relaxed_bernoulli",
+    "relaxed_bernoulli_from_uniform",
     "row_distances",
     "row_hashes",
     "row_keys",

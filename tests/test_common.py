@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sklime import Discretizer, LimeExplainer
+from sklime import CounterfactualExplainer, Discretizer, LimeExplainer
 
 
 def black_box(X):
@@ -21,12 +21,26 @@ def black_box(X):
     return np.tanh(X @ np.linspace(-1, 1, X.shape[1])) + 0.1 * X[:, 0] ** 2
 
 
+def proba_box(X):
+    """A deterministic, picklable classifier (numpy: not JAX-traceable)."""
+    X = np.asarray(X, dtype=float)
+    p = 1 / (1 + np.exp(-(X @ np.linspace(-1, 1, X.shape[1]))))
+    return np.column_stack([1 - p, p])
+
+
 def _estimators():
     return [
         Discretizer(),
         Discretizer(encode="onehot"),
         LimeExplainer(black_box, n_samples=100, random_state=0),
         LimeExplainer(black_box, n_samples=100, discretizer=None, random_state=0),
+        CounterfactualExplainer(
+            proba_box,
+            generator_layers=(8,),
+            selector_layers=(8,),
+            max_epochs=2,
+            random_state=0,
+        ),
     ]
 
 
