@@ -7,6 +7,8 @@ from ._distances import pairwise_distances, row_distances
 from ._explainer import LimeExplainer
 from ._explanation import Explanation
 from ._global import global_importance, submodular_pick
+from ._image import ImageExplainer
+from ._image_explanation import ImageExplanation
 from ._kernels import exponential_kernel
 from ._random import base_seed, row_hashes, row_keys
 from ._relaxed import (
@@ -24,6 +26,8 @@ from ._sampling import (
     sample_masks,
     sample_truncated_normal,
 )
+from ._text import TextExplainer
+from ._text_explanation import TextExplanation
 
 __version__ = "0.1.0.dev0"
 
@@ -32,7 +36,11 @@ __all__ = [
     "CounterfactualExplanation",
     "Discretizer",
     "Explanation",
+    "ImageExplainer",
+    "ImageExplanation",
     "LimeExplainer",
+    "TextExplainer",
+    "TextExplanation",
     "__version__",
     "apply_masks",
     "base_seed",
