@@ -54,7 +54,7 @@ def _pairwise_kernel(X, Y, metric, same):
     return D
 
 
-def row_distances(Z, metric="euclidean"):
+def row_distances(Z, metric="euclidean", feature_major=False):
     """Distance from every sample to the first sample of its instance.
 
     A jax.numpy function meant to be used inside other kernels.
@@ -62,27 +62,33 @@ def row_distances(Z, metric="euclidean"):
     Parameters
     ----------
     Z : jax array of shape (..., n_samples, n_features)
-        Samples; ``Z[..., 0, :]`` is the instance being explained.
+        Samples; ``Z[..., 0, :]`` is the instance being explained. With
+        ``feature_major=True`` the shape is ``(..., n_features, n_samples)``
+        and the instance is ``Z[..., :, 0]``.
     metric : {"euclidean", "cosine"}
         Distance to use.
+    feature_major : bool, default=False
+        Layout of ``Z``.
 
     Returns
     -------
     distances : jax array of shape (..., n_samples)
         ``distances[..., 0] == 0``.
     """
-    z0 = Z[..., :1, :]
+    axis = -2 if feature_major else -1
+    z0 = Z[..., :, :1] if feature_major else Z[..., :1, :]
     if metric == "euclidean":
-        d = jnp.sqrt(jnp.sum((Z - z0) ** 2, axis=-1))
+        d = jnp.sqrt(jnp.sum((Z - z0) ** 2, axis=axis))
     elif metric == "cosine":
-        d = jnp.clip(1 - jnp.sum(_normalize_last(Z) * _normalize_last(z0), -1), 0, 2)
+        similarity = jnp.sum(_normalize(Z, axis) * _normalize(z0, axis), axis)
+        d = jnp.clip(1 - similarity, 0, 2)
     else:
         raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}.")
     return d.at[..., 0].set(0)
 
 
-def _normalize_last(Z):
-    norm = jnp.sqrt(jnp.sum(Z * Z, axis=-1, keepdims=True))
+def _normalize(Z, axis):
+    norm = jnp.sqrt(jnp.sum(Z * Z, axis=axis, keepdims=True))
     return Z / jnp.where(norm == 0, 1, norm)
 
 

@@ -577,7 +577,11 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         seed = base_seed(self.random_state)
         work = _ChunkWork(self, None, None, seed, X.dtype, n_samples)
         b, X_model, Z = work._dispatch(X, codes)
-        return np.asarray(X_model)[:b], np.asarray(Z)[:b]
+        # (b, n, d), samples-major, as the model sees them.
+        return (
+            np.asarray(X_model)[:b].transpose(0, 2, 1),
+            np.asarray(Z)[:b].transpose(0, 2, 1),
+        )
 
     def _progress(self, total):
         if not self.verbose or total < 2:
@@ -746,7 +750,8 @@ class _ChunkWork:
         b = X.shape[0]
         size = self.size
         plan = self.est._plan
-        shape = (self.n_samples - 1, plan.n_random(X.shape[1]))
+        # Feature-major: each feature's samples are contiguous (see _tabular).
+        shape = (plan.n_random(X.shape[1]), self.n_samples - 1)
         u = row_uniforms(self.seed, X, shape)
         if size > b:
             X = np.concatenate([X, np.repeat(X[:1], size - b, axis=0)])
@@ -763,9 +768,17 @@ class _ChunkWork:
             )
         return b, X_model, Z
 
-    def _finish(self, b, X_model, Z):
+    def _finish(self, b, X_model, Z, materialize=True):
+        """Call the model on a sampled chunk and fit its surrogates.
+
+        With ``materialize=False`` the surrogate arrays stay on the device
+        (still being computed, JAX being asynchronous) so that the caller can
+        move on to the next chunk's model calls; see :meth:`_materialize`.
+        """
         est = self.est
-        Y = self.caller.per_row(np.asarray(X_model)[:b])
+        # (b, n, d) views of the feature-major samples: each row's block is an
+        # F-contiguous (n, d) array, handed to the model without a copy.
+        Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1))
         model_pred = Y[:, 0, :]
         if self.labels is None:
             labels = (
@@ -783,17 +796,19 @@ class _ChunkWork:
             else Yl
         )
         with x64_scope():
-            Yl = jnp.asarray(Yl, Z.dtype)
+            Yl = jnp.asarray(Yl, self.dtype)
             kernel = None if est.kernel == "exponential" else est.kernel
             if est.sampler == "glime":  # the kernel is in the samples already
-                w = jnp.ones(Z.shape[:2], Z.dtype)
+                w = jnp.ones((Z.shape[0], Z.shape[2]), self.dtype)
             else:
-                w = sample_weights(Z, est.kernel_width_, est.metric, kernel)
+                w = sample_weights(
+                    Z, est.kernel_width_, est.metric, kernel, feature_major=True
+                ).astype(self.dtype)
             if est.surrogate is None:
                 prior = (
                     None
                     if self.prior is None
-                    else jnp.asarray(_pad_rows(self.prior[labels], size), Z.dtype)
+                    else jnp.asarray(_pad_rows(self.prior[labels], size), self.dtype)
                 )
                 fit = fit_surrogates(
                     Z,
@@ -803,24 +818,32 @@ class _ChunkWork:
                     method=self.method,
                     n_features=est.n_features,
                     prior=prior,
+                    feature_major=True,
                 )
-                full = {k: np.asarray(v) for k, v in fit._asdict().items()}
+                full = fit._asdict()
             else:
-                full = _fit_user_surrogate(est, Z, Yl, w, self.method, Z.shape[0])
+                Zs = jnp.swapaxes(Z, 1, 2).astype(self.dtype)  # samples-major
+                full = _fit_user_surrogate(est, Zs, Yl, w, self.method, Z.shape[0])
             if self.with_se:
+                full = {k: np.asarray(v) for k, v in full.items()}
                 se = coef_standard_errors(
                     Z,
                     Yl,
                     w,
-                    jnp.asarray(full["coef"], Z.dtype),
-                    jnp.asarray(full["intercept"], Z.dtype),
+                    jnp.asarray(full["coef"], self.dtype),
+                    jnp.asarray(full["intercept"], self.dtype),
                     est.alpha,
+                    fm=True,
                 )
                 full["coef_se"] = np.asarray(se)
-        out = {k: v[:b] for k, v in full.items()}
-        out["model_pred"] = model_pred
-        out["labels"] = labels
-        return out
+        out = dict(full, model_pred=model_pred, labels=labels, _rows=b)
+        return self._materialize(out) if materialize else out
+
+    @staticmethod
+    def _materialize(out):
+        """Numpy arrays of the real rows (waits for the device if needed)."""
+        b = out.pop("_rows")
+        return {k: np.asarray(v)[:b] for k, v in out.items()}
 
     def run_one(self, X, codes):
         return self._finish(*self._dispatch(X, codes))
@@ -836,12 +859,12 @@ class _ChunkWork:
             if c + 1 < len(starts):
                 s = starts[c + 1]
                 pending = self._dispatch(X[s : s + rows], codes[s : s + rows])
-            results.append(self._finish(*current))
+            results.append(self._finish(*current, materialize=False))
             if progress is not None:
                 progress.update(1)
         if progress is not None:
             progress.close()
-        return results
+        return [self._materialize(r) for r in results]
 
 
 def _fit_user_surrogate(est, Z, Yl, w, method, b):

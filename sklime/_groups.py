@@ -163,8 +163,8 @@ def sample_groups(u, X, tables, glime=False):
 
     Parameters
     ----------
-    u : float array (b, n_samples - 1, n_groups)
-        Uniform numbers; a group is on where ``u < 1/2``.
+    u : float array (b, n_groups, n_samples - 1)
+        Uniform numbers (feature-major); a group is on where ``u < p_on``.
     X : array (b, d)
         The instances.
     tables : dict
@@ -177,17 +177,17 @@ def sample_groups(u, X, tables, glime=False):
 
     Returns
     -------
-    X_model : array (b, n_samples, d)
+    X_model : array (b, d, n_samples)
         Instance values where the column's group is on, baseline elsewhere;
-        the first sample is the instance.
-    Z : array (b, n_samples, n_groups)
-        The masks, first row all ones.
+        the first sample is the instance (feature-major).
+    Z : float32 array (b, n_groups, n_samples)
+        The masks, first sample all ones.
     """
-    dtype = X.dtype
-    b, _ = X.shape
     p_on = tables["p_glime"] if glime else tables["p_on"]
-    masks = (jnp.asarray(u) < p_on).astype(dtype)
-    masks = jnp.concatenate([jnp.ones((b, 1, masks.shape[2]), dtype), masks], axis=1)
-    on = masks[:, :, tables["index"]] > 0
-    X_model = jnp.where(on, X[:, None, :], tables["baseline"])
+    u = jnp.pad(
+        jnp.asarray(u, jnp.float32), ((0, 0), (0, 0), (1, 0))
+    )  # sample 0: all on
+    masks = (u < p_on).astype(jnp.float32)
+    on = masks[:, tables["index"], :] > 0
+    X_model = jnp.where(on, X[:, :, None], tables["baseline"][:, None])
     return X_model, masks

@@ -14,6 +14,14 @@ import jax.numpy as jnp
 
 __all__ = ["cholesky", "cholesky_solve"]
 
+#: Systems up to this size are unrolled at trace time: no loop overhead on
+#: the CPU, at the price of a longer compilation.
+_UNROLL = 64
+
+
+def _loop(p, step, init):
+    return jax.lax.fori_loop(0, p, step, init, unroll=p <= _UNROLL)
+
 
 def cholesky(A):
     """Lower Cholesky factor of a batch of symmetric positive definite matrices.
@@ -44,7 +52,7 @@ def cholesky(A):
         col = jnp.where(idx == j, pivot[..., None], col)
         return L.at[..., :, j].set(col)
 
-    return jax.lax.fori_loop(0, p, step, jnp.zeros_like(A))
+    return _loop(p, step, jnp.zeros_like(A))
 
 
 def _forward(L, b):
@@ -55,7 +63,7 @@ def _forward(L, b):
         xi = (b[..., i] - jnp.sum(L[..., i, :] * x, axis=-1)) / L[..., i, i]
         return x.at[..., i].set(xi)
 
-    return jax.lax.fori_loop(0, p, step, jnp.zeros_like(b))
+    return _loop(p, step, jnp.zeros_like(b))
 
 
 def _backward(L, y):
@@ -67,7 +75,7 @@ def _backward(L, y):
         xi = (y[..., i] - jnp.sum(L[..., :, i] * x, axis=-1)) / L[..., i, i]
         return x.at[..., i].set(xi)
 
-    return jax.lax.fori_loop(0, p, step, jnp.zeros_like(y))
+    return _loop(p, step, jnp.zeros_like(y))
 
 
 def cholesky_solve(A, b):

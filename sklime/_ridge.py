@@ -48,27 +48,35 @@ class Moments(NamedTuple):
     syy: jax.Array
 
 
-def weighted_moments(Z, y, w):
+def weighted_moments(Z, y, w, feature_major=False):
     """Weighted means and centred Gram matrices.
 
     Parameters
     ----------
-    Z : array of shape (b, n, p)
+    Z : array of shape (b, n, p), or (b, p, n) when ``feature_major``
     y : array of shape (b, n, L)
     w : array of shape (b, n), non-negative, positive sum per row
+    feature_major : bool, default=False
+        Layout of ``Z``: samples-major ``(b, n, p)`` or feature-major
+        ``(b, p, n)`` (each feature's samples contiguous).
 
     Returns
     -------
     Moments
     """
+    zn = "bpn" if feature_major else "bnp"
+    zq = "bqn" if feature_major else "bnq"
     sw = jnp.sum(w, axis=1)
-    z_mean = jnp.einsum("bn,bnp->bp", w, Z, precision=_HIGHEST) / sw[:, None]
+    z_mean = jnp.einsum(f"bn,{zn}->bp", w, Z, precision=_HIGHEST) / sw[:, None]
     y_mean = jnp.einsum("bn,bnl->bl", w, y, precision=_HIGHEST) / sw[:, None]
-    sq = jnp.sqrt(w)[:, :, None]
-    Zc = (Z - z_mean[:, None, :]) * sq
-    yc = (y - y_mean[:, None, :]) * sq
-    gram = jnp.einsum("bnp,bnq->bpq", Zc, Zc, precision=_HIGHEST)
-    zy = jnp.einsum("bnp,bnl->bpl", Zc, yc, precision=_HIGHEST)
+    sq = jnp.sqrt(w)
+    if feature_major:
+        Zc = (Z - z_mean[:, :, None]) * sq[:, None, :]
+    else:
+        Zc = (Z - z_mean[:, None, :]) * sq[:, :, None]
+    yc = (y - y_mean[:, None, :]) * sq[:, :, None]
+    gram = jnp.einsum(f"{zn},{zq}->bpq", Zc, Zc, precision=_HIGHEST)
+    zy = jnp.einsum(f"{zn},bnl->bpl", Zc, yc, precision=_HIGHEST)
     syy = jnp.sum(yc * yc, axis=1)
     return Moments(sw, z_mean, y_mean, gram, zy, syy)
 
@@ -134,9 +142,12 @@ def r2_from_predictions(y, pred, w):
     return jnp.where(ok, r2, jnp.where((num != 0) & (den == 0), 0.0, 1.0))
 
 
-def predict(Z, coef, intercept):
-    """Surrogate predictions ``(b, n, L)`` for ``Z (b, n, p)``."""
-    return jnp.einsum("bnp,blp->bnl", Z, coef, precision=_HIGHEST) + intercept[:, None]
+def predict(Z, coef, intercept, feature_major=False):
+    """Surrogate predictions ``(b, n, L)`` for ``Z (b, n, p)`` (or ``(b, p, n)``)."""
+    zn = "bpn" if feature_major else "bnp"
+    return (
+        jnp.einsum(f"{zn},blp->bnl", Z, coef, precision=_HIGHEST) + intercept[:, None]
+    )
 
 
 @jax.jit

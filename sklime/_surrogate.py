@@ -34,32 +34,38 @@ class SurrogateFit(NamedTuple):
     local_pred: jax.Array
 
 
-@partial(jax.jit, static_argnames=("metric",))
-def _distances(Z, metric):
-    return row_distances(Z, metric)
+@partial(jax.jit, static_argnames=("metric", "fm"))
+def _distances(Z, metric, fm=False):
+    return row_distances(Z, metric, fm)
 
 
-@partial(jax.jit, static_argnames=("metric",))
-def _kernel_weights(Z, width, metric):
-    return exponential_kernel(row_distances(Z, metric), width)
+@partial(jax.jit, static_argnames=("metric", "fm"))
+def _kernel_weights(Z, width, metric, fm=False):
+    return exponential_kernel(row_distances(Z, metric, fm), width)
 
 
-def _finish(Z, Y, w, m, mask, alpha, prior=None):
+def _instances(Z, fm):
+    """Interpretable representation of each instance, (b, p)."""
+    return Z[:, :, 0] if fm else Z[:, 0, :]
+
+
+def _finish(Z, Y, w, m, mask, alpha, prior=None, fm=False):
     coef, intercept = solve_ridge(m, alpha, mask, prior)
-    pred = predict(Z, coef, intercept)
+    pred = predict(Z, coef, intercept, fm)
     score = r2_from_predictions(Y, pred, w)
     return SurrogateFit(coef, intercept, score, pred[:, 0, :])
 
 
-@partial(jax.jit, static_argnames=("method", "n_features"))
-def _fit(Z, Y, w, alpha, method, n_features, prior=None):
-    m = weighted_moments(Z, Y, w)
-    mask = select_features(m, Z[:, 0, :], method, n_features)
-    return _finish(Z, Y, w, m, mask, alpha, prior)
+@partial(jax.jit, static_argnames=("method", "n_features", "fm"))
+def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
+    Z = Z.astype(Y.dtype)  # the fit runs in the targets' (compute) dtype
+    m = weighted_moments(Z, Y, w, fm)
+    mask = select_features(m, _instances(Z, fm), method, n_features)
+    return _finish(Z, Y, w, m, mask, alpha, prior, fm)
 
 
-@jax.jit
-def coef_standard_errors(Z, Y, w, coef, intercept, alpha):
+@partial(jax.jit, static_argnames=("fm",))
+def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
     """Sandwich standard errors of the first label's surrogate coefficients.
 
     ``Var(w) ~ A^-1 (sum_i w_i^2 r_i^2 zc_i zc_i') A^-1`` with ``A`` the
@@ -71,17 +77,22 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha):
     se : array of shape (b, p)
         0 for features the surrogate does not use.
     """
-    m = weighted_moments(Z, Y[..., :1], w)
+    Z = Z.astype(Y.dtype)
+    m = weighted_moments(Z, Y[..., :1], w, fm)
     mask = (coef[:, 0, :] != 0).astype(Z.dtype)
-    p = Z.shape[-1]
+    p = coef.shape[-1]
     eye = jnp.eye(p, dtype=Z.dtype)
     scale = jnp.trace(m.gram, axis1=1, axis2=2)[:, None, None] / p
     reg = jnp.maximum(alpha, 16 * jnp.finfo(Z.dtype).eps * scale)
     A = m.gram * mask[:, :, None] * mask[:, None, :] + eye * (reg * mask[:, None, :])
     A = A + eye * (1 - mask)[:, None, :]
-    resid = Y[..., 0] - predict(Z, coef[:, :1], intercept[:, :1])[..., 0]
-    Zc = (Z - m.z_mean[:, None, :]) * mask[:, None, :]
-    meat = jnp.einsum("bn,bnp,bnq->bpq", (w * resid) ** 2, Zc, Zc)
+    resid = Y[..., 0] - predict(Z, coef[:, :1], intercept[:, :1], fm)[..., 0]
+    if fm:
+        Zc = (Z - m.z_mean[:, :, None]) * mask[:, :, None]
+        meat = jnp.einsum("bn,bpn,bqn->bpq", (w * resid) ** 2, Zc, Zc)
+    else:
+        Zc = (Z - m.z_mean[:, None, :]) * mask[:, None, :]
+        meat = jnp.einsum("bn,bnp,bnq->bpq", (w * resid) ** 2, Zc, Zc)
     inv = jax.vmap(
         lambda e: cholesky_solve(A, jnp.broadcast_to(e, A.shape[:-1])), 0, -1
     )(eye)
@@ -89,20 +100,23 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha):
     return jnp.sqrt(jnp.maximum(jnp.diagonal(cov, axis1=1, axis2=2), 0)) * mask
 
 
-_moments = jax.jit(weighted_moments)
-_finish_jit = jax.jit(_finish)
+_moments = jax.jit(weighted_moments, static_argnames=("feature_major",))
+_finish_jit = jax.jit(_finish, static_argnames=("fm",))
 
 
-def sample_weights(Z, kernel_width, metric="euclidean", kernel=None):
+def sample_weights(
+    Z, kernel_width, metric="euclidean", kernel=None, feature_major=False
+):
     """Kernel weights ``(b, n)`` of the samples.
 
     ``kernel=None`` is the exponential kernel, computed in JAX; a callable
     ``kernel(distances, kernel_width)`` gets the distances as a numpy array of
     shape ``(b, n)`` and must return non-negative finite weights of that shape.
+    ``feature_major`` says that ``Z`` is ``(b, p, n)`` instead of ``(b, n, p)``.
     """
     if kernel is None:
-        return _kernel_weights(Z, kernel_width, metric)
-    d = np.asarray(_distances(Z, metric))
+        return _kernel_weights(Z, kernel_width, metric, feature_major)
+    d = np.asarray(_distances(Z, metric, feature_major))
     w = np.asarray(kernel(d, kernel_width), dtype=d.dtype)
     if w.shape != d.shape:
         raise ValueError(
@@ -119,7 +133,9 @@ def sample_weights(Z, kernel_width, metric="euclidean", kernel=None):
     return jnp.asarray(w)
 
 
-def fit_surrogates(Z, Y, w, *, alpha, method, n_features, prior=None):
+def fit_surrogates(
+    Z, Y, w, *, alpha, method, n_features, prior=None, feature_major=False
+):
     """Fit weighted ridge surrogates with ``lime``'s feature selection.
 
     Parameters
@@ -138,13 +154,17 @@ def fit_surrogates(Z, Y, w, *, alpha, method, n_features, prior=None):
         Features kept.
     prior : array of shape (b, L, p), default=None
         Coefficients the ridge shrinks toward (G-LIME); 0 when ``None``.
+    feature_major : bool, default=False
+        ``Z`` is ``(b, p, n)`` (each feature's samples contiguous).
 
     Returns
     -------
     SurrogateFit
     """
+    fm = feature_major
     if method == "lasso_path":
-        m = _moments(Z, Y, w)
+        Z = jnp.asarray(Z).astype(jnp.asarray(Y).dtype)
+        m = _moments(Z, Y, w, feature_major=fm)
         mask = jnp.asarray(lasso_path_masks(m.gram, m.zy, n_features))
-        return _finish_jit(Z, Y, w, m, mask, alpha, prior)
-    return _fit(Z, Y, w, alpha, method, n_features, prior)
+        return _finish_jit(Z, Y, w, m, mask, alpha, prior, fm=fm)
+    return _fit(Z, Y, w, alpha, method, n_features, prior, fm)

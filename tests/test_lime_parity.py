@@ -55,18 +55,22 @@ def test_parity_with_lime(request, model, discretize):
     rows = X[np.random.default_rng(1).choice(len(X), N_ROWS, replace=False)]
     label = 0 if regression else 1
     theirs = _lime_coefs(X, rows, fn, mode, discretize, label)
-    explainer = LimeExplainer(
-        est,
-        n_samples=N_SAMPLES,
-        discretizer="quartile" if discretize else None,
-        feature_selection="none",
-        labels=None if regression else label,
-        random_state=0,
-    ).fit(X)
-    ours = explainer.transform(rows)
-    jaccard, correlation = _compare(ours, theirs)
-    assert jaccard >= 0.8, jaccard
-    assert correlation >= 0.95, correlation
+    scores = []
+    # Two of our runs against one of lime's: the mean Jaccard over 20 rows
+    # still wobbles by a few hundredths from seed to seed (near-tied weights).
+    for seed in (0, 1):
+        explainer = LimeExplainer(
+            est,
+            n_samples=N_SAMPLES,
+            discretizer="quartile" if discretize else None,
+            feature_selection="none",
+            labels=None if regression else label,
+            random_state=seed,
+        ).fit(X)
+        scores.append(_compare(explainer.transform(rows), theirs))
+    jaccard, correlation = np.mean(scores, axis=0)
+    assert jaccard >= 0.8, scores
+    assert correlation >= 0.95, scores
 
 
 def test_default_settings_parity_top_features(cancer, cancer_lr):
@@ -74,13 +78,19 @@ def test_default_settings_parity_top_features(cancer, cancer_lr):
     X, _, _ = cancer
     rows = X[:N_ROWS]
     le = LimeTabularExplainer(X, random_state=0)
-    ours = LimeExplainer(cancer_lr, labels=1, random_state=0).fit(X).explain(rows)
+    runs = [
+        LimeExplainer(cancer_lr, n_samples=N_SAMPLES, labels=1, random_state=seed)
+        .fit(X)
+        .explain(rows)
+        for seed in (0, 1)
+    ]
     jaccards = []
     for r, row in enumerate(rows):
         exp = le.explain_instance(row, cancer_lr.predict_proba, num_samples=N_SAMPLES)
         theirs = {j for j, _ in exp.local_exp[1][:5]}
-        mine = set(np.argsort(-np.abs(ours.coef[r, 0]))[:5])
-        jaccards.append(len(theirs & mine) / len(theirs | mine))
+        for ours in runs:
+            mine = set(np.argsort(-np.abs(ours.coef[r, 0]))[:5])
+            jaccards.append(len(theirs & mine) / len(theirs | mine))
         # The same kind of descriptions as lime's as_list.
         lime_names = {name.split(" ")[0] for name, _ in exp.as_list()}
         assert lime_names
