@@ -7,13 +7,14 @@ DOCS_STAMP := $(VENV)/.installed-docs
 BENCH_STAMP := $(VENV)/.installed-bench
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint format docs bench clean
+.PHONY: help demo test lint format docs readme-image bench clean
 
 help:
 	@echo "make demo   explain a real model on a scikit-learn dataset (sets itself up)"
 	@echo "make test   run the whole test suite (sets itself up)"
 	@echo "make lint   ruff check"
 	@echo "make docs   build the Sphinx site in doc/_build/html (warnings are errors)"
+	@echo "make readme-image  redraw doc/_static/readme_explanation.png"
 	@echo "make bench  run the asv benchmarks once against the working tree"
 
 $(BIN)/python:
@@ -46,6 +47,9 @@ format: $(STAMP)
 
 docs: $(DOCS_STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -b html doc doc/_build/html
+
+readme-image: $(STAMP)
+	$(BIN)/python doc/readme_image.py
 
 bench: $(BENCH_STAMP)
 	cd asv_bench && ../$(BIN)/asv machine --yes >/dev/null && \

@@ -52,6 +52,13 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "remove_config_comments": True,
     "matplotlib_animations": False,
+    # The last expression of a block is shown, as HTML when it has a
+    # _repr_html_ (an Explanation shows its HTML view in the gallery).
+    "capture_repr": ("_repr_html_", "__repr__"),
+    "image_scrapers": ("matplotlib",),
+    # Examples whose source did not change since the last build are not run
+    # again (sphinx-gallery compares MD5 sums in doc/auto_examples).
+    "run_stale_examples": False,
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")

@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklime import LimeExplainer
+from sklime import LimeExplainer, plot_stability
 from sklime.metrics import top_k_jaccard
 
 X, y = load_breast_cancer(return_X_y=True)
@@ -106,16 +106,20 @@ print(
 # %%
 # Top-5 Jaccard across seeds: GLIME stays stable even where LIME's kernel
 # weights collapse (width 0.5), and is at least as stable at every width.
+# :func:`sklime.plot_stability` draws such curves, from numbers as here or
+# from :func:`sklime.metrics.stability_report` runs.
 fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
 for ax, width_name in zip(axes, widths):
     part = results[results.width == width_name]
-    for name, group in part.groupby("method"):
-        ax.plot(group.n_samples, group.jaccard, "o-", label=name)
-    ax.set_xscale("log")
+    curves = {
+        name: dict(zip(group.n_samples, group.jaccard))
+        for name, group in part.groupby("method")
+    }
+    plot_stability(curves, ax=ax)
     ax.set_title(f"kernel width {width_name}")
-    ax.set_xlabel("n_samples")
-axes[0].set_ylabel("top-5 Jaccard across seeds")
-axes[0].legend()
+for ax in axes[1:]:
+    ax.set_ylabel("")
+    ax.get_legend().remove()
 fig.tight_layout()
 
 # %%

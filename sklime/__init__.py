@@ -10,6 +10,7 @@ from ._global import global_importance, submodular_pick
 from ._image import ImageExplainer
 from ._image_explanation import ImageExplanation
 from ._kernels import exponential_kernel
+from ._plotting import plot_stability, plot_summary
 from ._random import base_seed, row_hashes, row_keys
 from ._relaxed import (
     gumbel_softmax,
@@ -49,6 +50,8 @@ __all__ = [
     "gumbel_softmax",
     "gumbel_softmax_from_uniform",
     "pairwise_distances",
+    "plot_stability",
+    "plot_summary",
     "relaxed_bernoulli",
     "relaxed_bernoulli_from_uniform",
     "row_distances",

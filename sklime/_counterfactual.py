@@ -473,11 +473,11 @@ class CounterfactualExplainer(TransformerMixin, BaseEstimator):
         The classifier's classes, when ``predict_fn`` is a fitted classifier.
     immutable_features_, categorical_features_ : ndarray of int
         Resolved feature indices.
-    scale_ : ndarray of shape (n_features_in_,)
+    scale_ : ndarray of shape (`n_features_in_`,)
         Training standard deviations (1 where zero): the units of proximity.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :meth:`fit` (DataFrames only).
 
     See Also
@@ -966,7 +966,7 @@ class CounterfactualExplainer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        counterfactuals : ndarray of shape (n_rows, n_features_in_)
+        counterfactuals : ndarray of shape (n_rows, `n_features_in_`)
             In the original feature space.
         """
         X = self._validate(X)

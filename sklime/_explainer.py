@@ -528,15 +528,15 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         work = _ChunkWork(self, caller, labels, seed, X.dtype, n_samples, with_se)
         rows = work.size
         starts = list(range(0, n, rows))
+        progress = self._progress(len(starts))
         if self.n_jobs in (None, 1) or len(starts) == 1:
-            results = work.run_pipelined(
-                X, codes, starts, rows, self._progress(len(starts))
-            )
+            results = work.run_pipelined(X, codes, starts, rows, progress)
         else:
-            results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            tasks = (
                 delayed(work.run_one)(X[s : s + rows], codes[s : s + rows])
                 for s in starts
             )
+            results = _run_parallel(self.n_jobs, tasks, progress)
         for r in results:
             r["n_samples"] = np.full(len(r["labels"]), n_samples)
         return results
@@ -865,6 +865,23 @@ class _ChunkWork:
         if progress is not None:
             progress.close()
         return [self._materialize(r) for r in results]
+
+
+def _run_parallel(n_jobs, tasks, progress=None):
+    """Run chunk tasks with joblib, ticking ``progress`` as results arrive."""
+    if progress is not None:
+        try:
+            parallel = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")
+        except ValueError:  # a backend that cannot stream results: no bar
+            progress.close()
+        else:
+            results = []
+            for result in parallel(tasks):
+                results.append(result)
+                progress.update(1)
+            progress.close()
+            return results
+    return Parallel(n_jobs=n_jobs, prefer="threads")(tasks)
 
 
 def _fit_user_surrogate(est, Z, Yl, w, method, b):

@@ -286,6 +286,10 @@ class Explanation:
     def plot(self, i=0, label=None, ax=None, max_features=None):
         """Horizontal bar chart of one row's weights (like ``lime``'s pyplot figure).
 
+        One bar per kept feature, largest ``|weight|`` on top, green for
+        weights that speak for the label and red for those against it, as
+        ``lime``'s ``as_pyplot_figure``.
+
         Parameters
         ----------
         i : int, default=0
@@ -299,24 +303,51 @@ class Explanation:
         -------
         ax : matplotlib Axes
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on environment
-            raise ImportError("plot needs matplotlib: pip install matplotlib") from exc
+        from ._plotting import NEGATIVE, POSITIVE, pyplot
+
+        plt = pyplot("Explanation.plot")
         items = self.as_list(i, label)[:max_features][::-1]
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 0.4 * max(len(items), 1) + 1.2))
         weights = [w for _, w in items]
-        colors = ["#2b8a3e" if w > 0 else "#c92a2a" for w in weights]
+        colors = [POSITIVE if w > 0 else NEGATIVE for w in weights]
         ax.barh(range(len(items)), weights, color=colors)
         ax.set_yticks(range(len(items)), [d for d, _ in items])
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel("weight in the local surrogate")
-        ax.set_title(f"Local explanation for {self.label_name(i, label)}")
+        name = self.label_name(i, label)
+        target = "the prediction" if self.mode == "regression" else f"class {name}"
+        ax.set_title(f"Local explanation for {target}")
         return ax
+
+    def plot_summary(self, label=None, *, max_features=10, kind="beeswarm", ax=None):
+        """Summary of all rows' weights: a beeswarm (or heatmap) per feature.
+
+        See :func:`sklime.plot_summary`.
+
+        Parameters
+        ----------
+        label : int, default=None
+            Output to summarise; ``None`` takes each row's first explained label.
+        max_features : int, default=10
+        kind : {"beeswarm", "heatmap"}, default="beeswarm"
+        ax : matplotlib Axes, default=None
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        from ._plotting import plot_summary
+
+        return plot_summary(self, label, max_features=max_features, kind=kind, ax=ax)
 
     def to_html(self, i=None, label=None):
         """Self-contained HTML (no scripts, no network) for one row or all rows.
+
+        Each row shows the model's prediction, the surrogate's weights as
+        bars (green for the label, red against it) and the row's values of
+        the explained features. The HTML is a fragment with inline styles,
+        ASCII only, that renders offline in a notebook or a browser.
 
         Parameters
         ----------
@@ -336,37 +367,87 @@ class Explanation:
             parts.append(f"<p>... and {len(self) - 50} more rows.</p>")
         return "<div class='sklime-exp'>" + "".join(parts) + "</div>"
 
-    def _row_html(self, i, label):
-        items = self.as_list(i, label)
+    def _row_html(self, i, label, text=""):
+        """One row: header, optional ``text`` block, then the three panels."""
         slot = self._slot(i, label)
-        scale = max([abs(w) for _, w in items] + [1e-300])
-        bars = []
-        for desc, w in items:
-            width = 100 * abs(w) / scale
-            cls = "pos" if w > 0 else "neg"
-            bars.append(
-                f"<tr><td class='desc'>{html.escape(desc)}</td>"
-                f"<td class='bar'><div class='{cls}' style='width:{width:.1f}%'></div></td>"
-                f"<td class='num'>{w:+.4f}</td></tr>"
-            )
-        preds = ", ".join(
-            f"{html.escape(self._output_name(k))}: {v:.4g}"
-            for k, v in enumerate(self.model_pred[i])
+        name = _esc(self.label_name(i, label))
+        target = "the prediction" if self.mode == "regression" else f"class {name}"
+        w = self.coef[i, slot]
+        order = [j for j in np.argsort(-np.abs(w), kind="stable") if w[j] != 0]
+        panels = [
+            self._prediction_panel(i, slot),
+            _weights_panel(
+                [(str(self.descriptions[i, j]), float(w[j])) for j in order], target
+            ),
+        ]
+        values = self._values_panel(i, order, w)
+        if values:
+            panels.append(values)
+        samples = (
+            "" if self.n_samples is None else f"; {int(self.n_samples[i])} samples"
         )
-        values = ""
-        if self.data is not None:
-            cells = "".join(
-                f"<tr><td>{html.escape(str(n))}</td><td>{html.escape(_fmt(v))}</td></tr>"
-                for n, v in zip(self.data_names, self.data[i])
-            )
-            values = f"<details><summary>feature values</summary><table>{cells}</table></details>"
         return (
-            f"<div class='row'><h4>Row {i}: explaining "
-            f"{html.escape(self.label_name(i, label))}</h4>"
-            f"<p>model: {preds}; surrogate at the row: "
-            f"{self.local_pred[i, slot]:.4g}; fidelity (weighted R&sup2;): "
-            f"{self.score[i, slot]:.3f}</p><table class='bars'>{''.join(bars)}</table>"
-            f"{values}</div>"
+            f"<div class='row'><h4>Row {i}: explaining {target}</h4>"
+            f"<p class='meta'>surrogate at the row: {self.local_pred[i, slot]:.4g}; "
+            f"fidelity (weighted R&sup2;): {self.score[i, slot]:.3f}{samples}</p>"
+            f"{text}<div class='panels'>{''.join(panels)}</div>"
+            f"{self._all_values(i)}</div>"
+        )
+
+    def _prediction_panel(self, i, slot):
+        pred = np.asarray(self.model_pred[i], dtype=float)
+        explained = int(self.labels[i, slot])
+        if self.mode == "regression":
+            body = (
+                f"<div class='big'>{pred[0]:.4g}</div>"
+                if pred.size == 1
+                else _prob_table(
+                    [
+                        (_esc(self._output_name(k)), v, k == explained)
+                        for k, v in enumerate(pred)
+                    ],
+                    bars=False,
+                )
+            )
+            return f"<div class='panel'><h5>Model prediction</h5>{body}</div>"
+        order = np.argsort(-pred, kind="stable")[:10]
+        if explained not in order:
+            order = np.append(order[:9], explained)
+        bars = bool(np.all((pred >= 0) & (pred <= 1)))
+        table = _prob_table(
+            [(_esc(self._output_name(k)), pred[k], k == explained) for k in order],
+            bars=bars,
+        )
+        title = "Prediction probabilities" if bars else "Model outputs"
+        return f"<div class='panel'><h5>{title}</h5>{table}</div>"
+
+    def _values_panel(self, i, order, w):
+        """The row's values of the explained features (tabular, ungrouped only)."""
+        if self.data is None or self.groups is not None:
+            return ""
+        if self.data.ndim != 2 or self.data.shape[1] != self.coef.shape[2]:
+            return ""
+        cells = "".join(
+            f"<tr class='{'pos' if w[j] > 0 else 'neg'}'>"
+            f"<td class='name'>{_esc(self.data_names[j])}</td>"
+            f"<td class='num'>{_esc(_fmt(self.data[i, j]))}</td></tr>"
+            for j in order
+        )
+        return (
+            "<div class='panel'><h5>Feature values</h5>"
+            f"<table class='values'>{cells}</table></div>"
+        )
+
+    def _all_values(self, i):
+        if self.data is None:
+            return ""
+        cells = "".join(
+            f"<tr><td class='name'>{_esc(n)}</td><td class='num'>{_esc(_fmt(v))}</td></tr>"
+            for n, v in zip(self.data_names, self.data[i])
+        )
+        return (
+            f"<details><summary>all {len(self.data[i])} feature values</summary>"
+            f"<table class='values'>{cells}</table></details>"
         )
 
     def _output_name(self, k):
@@ -380,6 +461,56 @@ class Explanation:
         return self.to_html(0 if len(self) == 1 else None)
 
 
+def _esc(value):
+    """HTML-escaped text, ASCII only (character references), whatever the charset."""
+    text = html.escape(str(value), quote=True)
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _prob_table(items, bars=True):
+    """Rows ``(name, value, explained)``: a name, a bar (if ``bars``) and the value."""
+    out = []
+    for name, value, explained in items:
+        bar = (
+            f"<td class='bar'><div class='prob' style='width:{100 * value:.1f}%'>"
+            "</div></td>"
+            if bars
+            else ""
+        )
+        cls = " class='explained'" if explained else ""
+        number = f"{value:.3f}" if bars else f"{value:.4g}"
+        out.append(
+            f"<tr{cls}><td class='name'>{name}</td>{bar}"
+            f"<td class='num'>{number}</td></tr>"
+        )
+    return f"<table class='probs'>{''.join(out)}</table>"
+
+
+def _weights_panel(items, name):
+    """Diverging bars: weights against the label to the left, for it to the right."""
+    scale = max([abs(w) for _, w in items] + [1e-300])
+    rows = []
+    for desc, w in items:
+        width = f"style='width:{100 * abs(w) / scale:.1f}%'"
+        neg = f"<div class='neg' {width}></div>" if w < 0 else ""
+        pos = f"<div class='pos' {width}></div>" if w > 0 else ""
+        rows.append(
+            f"<tr><td class='desc'>{_esc(desc)}</td>"
+            f"<td class='half left'>{neg}</td><td class='half right'>{pos}</td>"
+            f"<td class='num'>{w:+.4f}</td></tr>"
+        )
+    if not rows:
+        rows.append("<tr><td class='desc'>(no feature kept)</td></tr>")
+    head = (
+        "<tr class='axis'><td></td><td class='left'>&larr; against</td>"
+        "<td class='right'>for &rarr;</td><td></td></tr>"
+    )
+    return (
+        f"<div class='panel'><h5>Weights for {name}</h5>"
+        f"<table class='bars'>{head}{''.join(rows)}</table></div>"
+    )
+
+
 def _fmt(value):
     if isinstance(value, float | np.floating):
         return f"{value:.4g}"
@@ -387,12 +518,32 @@ def _fmt(value):
 
 
 _HTML_STYLE = """<style>
-.sklime-exp{font-family:sans-serif;font-size:13px}
-.sklime-exp table.bars{border-collapse:collapse}
-.sklime-exp td{padding:2px 6px}
-.sklime-exp td.desc{text-align:right}
-.sklime-exp td.bar{width:220px}
-.sklime-exp td.num{font-family:monospace}
-.sklime-exp .pos{background:#2b8a3e;height:12px}
-.sklime-exp .neg{background:#c92a2a;height:12px}
+.sklime-exp{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;
+font-size:13px;color:#212529;background:#fff;padding:4px 0}
+.sklime-exp .row{border:1px solid #dee2e6;border-radius:6px;padding:10px 14px;
+margin:0 0 12px 0}
+.sklime-exp h4{margin:0 0 2px 0;font-size:15px}
+.sklime-exp h5{margin:0 0 6px 0;font-size:13px;color:#495057}
+.sklime-exp p.meta{margin:0 0 8px 0;color:#6c757d}
+.sklime-exp .panels{display:flex;flex-wrap:wrap;gap:14px 28px;align-items:flex-start}
+.sklime-exp table{border-collapse:collapse}
+.sklime-exp td{padding:2px 6px;vertical-align:middle}
+.sklime-exp td.num{font-family:ui-monospace,Menlo,Consolas,monospace;text-align:right}
+.sklime-exp td.desc{text-align:right;max-width:22em}
+.sklime-exp td.half{width:90px;padding:2px 0}
+.sklime-exp td.left{border-right:1px solid #495057}
+.sklime-exp tr.axis td{font-size:11px;color:#6c757d;padding-bottom:4px}
+.sklime-exp tr.axis td.left{text-align:right;padding-right:4px}
+.sklime-exp tr.axis td.right{padding-left:4px}
+.sklime-exp div.pos{background:#2b8a3e;height:14px;border-radius:0 2px 2px 0}
+.sklime-exp div.neg{background:#c92a2a;height:14px;margin-left:auto;border-radius:2px 0 0 2px}
+.sklime-exp td.bar{width:100px;background:#f1f3f5;padding:0}
+.sklime-exp .prob{background:#1c7ed6;height:14px}
+.sklime-exp tr.explained td.name{font-weight:bold}
+.sklime-exp .big{font-size:22px;font-weight:bold}
+.sklime-exp table.values tr.pos td.name{border-left:4px solid #2b8a3e}
+.sklime-exp table.values tr.neg td.name{border-left:4px solid #c92a2a}
+.sklime-exp table.values tr:nth-child(even){background:#f8f9fa}
+.sklime-exp details{margin-top:8px;color:#495057}
+.sklime-exp summary{cursor:pointer}
 </style>"""

@@ -227,10 +227,9 @@ class ImageExplanation(Explanation):
         -------
         ax : matplotlib Axes
         """
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on environment
-            raise ImportError("plot needs matplotlib: pip install matplotlib") from exc
+        from ._plotting import pyplot
+
+        plt = pyplot("ImageExplanation.plot")
         i = self._row(i)
         items = self._order(i, label)[:num_features]
         segments = self.segments[i]

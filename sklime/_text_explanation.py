@@ -1,16 +1,16 @@
 """TextExplanation: word explanations of a batch of texts."""
 
-import html
 from numbers import Integral
 
 import numpy as np
 
-from ._explanation import _HTML_STYLE, Explanation
+from ._explanation import _HTML_STYLE, Explanation, _esc
 
 __all__ = ["TextExplanation"]
 
 _TEXT_STYLE = """<style>
-.sklime-exp .text{line-height:1.9;max-width:60em;white-space:pre-wrap}
+.sklime-exp .text{line-height:1.9;max-width:60em;white-space:pre-wrap;
+margin:0 0 10px 0;padding:6px 10px;background:#f8f9fa;border-radius:4px}
 .sklime-exp .text span{border-radius:3px;padding:0 1px}
 </style>"""
 
@@ -164,8 +164,7 @@ class TextExplanation(Explanation):
         rows = range(min(len(self), 50)) if i is None else [self._row(i)]
         parts = [_HTML_STYLE, _TEXT_STYLE]
         for r in rows:
-            parts.append(self._highlighted(r, label))
-            parts.append(self._row_html(r, label))
+            parts.append(self._row_html(r, label, text=self._highlighted(r, label)))
         if i is None and len(self) > 50:
             parts.append(f"<p>... and {len(self) - 50} more texts.</p>")
         return "<div class='sklime-exp'>" + "".join(parts) + "</div>"
@@ -176,15 +175,16 @@ class TextExplanation(Explanation):
         item = self.indexed[i]
         out = []
         for piece, feature in zip(item.pieces, item.piece_feature):
-            text = html.escape(piece)
+            text = _esc(piece)
             weight = float(w[feature]) if feature >= 0 else 0.0
             if weight == 0:
                 out.append(text)
                 continue
             rgb = "43,138,62" if weight > 0 else "201,42,42"
             opacity = 0.15 + 0.75 * abs(weight) / scale
+            ink = ";color:#fff" if opacity > 0.6 else ""
             out.append(
-                f"<span style='background:rgba({rgb},{opacity:.2f})' "
+                f"<span style='background:rgba({rgb},{opacity:.2f}){ink}' "
                 f"title='{weight:+.4f}'>{text}</span>"
             )
         return f"<div class='text'>{''.join(out)}</div>"

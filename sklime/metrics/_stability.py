@@ -103,8 +103,9 @@ def stability_report(explainer, X, seeds=(0, 1, 2), k=5):
     -------
     report : dict
         ``jaccard``: mean top-k Jaccard over rows and pairs of runs;
-        ``coef_variance``: mean variance of a coefficient across runs;
-        ``fidelity``: mean weighted R² of the surrogates; ``explanations``:
+        ``jaccard_rows``: each row's mean top-k Jaccard over pairs of runs,
+        shape (n_rows,); ``coef_variance``: mean variance of a coefficient
+        across runs; ``fidelity``: mean weighted R² of the surrogates; ``explanations``:
         the runs.
     """
     import copy
@@ -120,9 +121,10 @@ def stability_report(explainer, X, seeds=(0, 1, 2), k=5):
         twin = copy.copy(explainer)
         twin.random_state = seed
         runs.append(twin.explain(X))
-    pairs = [top_k_jaccard(a, b, k=k).mean() for a, b in combinations(runs, 2)]
+    pairs = np.array([top_k_jaccard(a, b, k=k) for a, b in combinations(runs, 2)])
     return {
-        "jaccard": float(np.mean(pairs)),
+        "jaccard": float(pairs.mean()),
+        "jaccard_rows": pairs.mean(axis=0),
         "coef_variance": float(coef_variance(runs).mean()),
         "fidelity": float(np.mean([r.score.mean() for r in runs])),
         "explanations": runs,

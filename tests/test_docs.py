@@ -1,0 +1,46 @@
+"""The documentation covers the public API, and the README's picture exists."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import sklime
+import sklime.metrics
+
+ROOT = Path(__file__).parent.parent
+API = ROOT / "doc" / "api.rst"
+
+
+def _documented():
+    """Names listed in the autosummary blocks of doc/api.rst, per module."""
+    out, module = {}, None
+    for line in API.read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"\.\. currentmodule:: (\S+)", line):
+            module = m.group(1)
+        elif m := re.match(r"   (\w+)$", line):
+            out.setdefault(module, set()).add(m.group(1))
+    return out
+
+
+@pytest.mark.parametrize("module", [sklime, sklime.metrics], ids=lambda m: m.__name__)
+def test_api_reference_lists_every_public_name(module):
+    public = {name for name in module.__all__ if not name.startswith("_")}
+    listed = _documented().get(module.__name__, set())
+    assert public - listed == set(), "missing from doc/api.rst"
+    assert listed - public == set(), "in doc/api.rst but not public"
+
+
+def test_user_guide_pages_are_in_the_toctree():
+    index = (ROOT / "doc" / "index.rst").read_text(encoding="utf-8")
+    for page in sorted((ROOT / "doc").glob("*.rst")):
+        if page.stem not in ("index", "sg_execution_times"):  # the latter: generated
+            assert re.search(rf"^   {page.stem}$", index, re.M), page.name
+
+
+def test_readme_picture_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme)
+    assert pictures
+    for picture in pictures:
+        assert (ROOT / picture).stat().st_size > 10_000
