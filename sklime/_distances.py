@@ -1,21 +1,23 @@
 """Pairwise distances computed by a jitted JAX kernel.
 
-How the kernel is laid out, and why (measurements in ``doc/performance.rst``):
+How the work is split, and why (measurements in ``doc/performance.rst``):
 
-* Both metrics reduce to one matrix product. For the Euclidean distance
-  between two sets of rows the norms ride along inside it: with
-  ``A = [-2 x, |x|^2, 1]`` and ``B = [y, 1, |y|^2]``, ``A @ B.T`` is the
-  matrix of squared distances (scikit-learn's expansion
-  ``|x|^2 + |y|^2 - 2 x.y``), and what follows the product is only
-  ``sqrt(max(., 0))``.
-* Keep the product bare. XLA:CPU hands a matrix product, with whatever
-  elementwise work and reductions it can fuse around it, to YNNPACK; fused
-  with the centring, the norms and the epilogue of scikit-learn's expansion
-  it ran two to four times slower than the product alone (at 1000 x 784).
-  The augmented operands (a concatenation) and the block assembly below are
-  not fused into it, so the product stays bare and the epilogue is a separate
-  elementwise pass. (``jax.lax.optimization_barrier`` does not help here:
-  XLA:CPU removes barriers before fusion.)
+* NumPy prepares the rows in the one copy that pads them: for the Euclidean
+  distance it centres them on the mean of ``Y`` (distances do not change
+  under translation, and small norms limit the cancellation in
+  scikit-learn's expansion ``|x|^2 + |y|^2 - 2 x.y``) and computes their
+  squared norms; for the cosine distance it scales them to unit norm. NaN or
+  infinity anywhere shows in the norms, so the input check costs no pass of
+  its own. The buffers are 64-byte aligned, which lets JAX use them without
+  copying, and their rows are padded to ``_backend.bucket`` sizes, so that a
+  new number of rows seldom recompiles the kernel.
+* The kernel is one matrix product and an elementwise epilogue. XLA:CPU
+  hands a product to YNNPACK together with the elementwise operations and
+  reductions around it; with the norms computed inside (reductions over the
+  inputs), that fused call ran two to four times slower than the product
+  alone at 1000 x 784, while the epilogue alone adds almost nothing. Hence
+  the norms from NumPy. (``jax.lax.optimization_barrier`` does not help:
+  XLA:CPU removes barriers before fusing.)
 * With ``Y=None`` (or ``Y is X``) the product is ``X @ X.T``, exactly
   symmetric as computed. With enough features for the product to dominate
   the cost, the rows are cut into ``k`` blocks and only the ``k (k + 1) / 2``
@@ -23,9 +25,6 @@ How the kernel is laid out, and why (measurements in ``doc/performance.rst``):
   gets from BLAS ``syrk``); the others are their transposes. With few
   features the matrix is cheap to compute and costly to move, and one full
   product is faster.
-* Inputs are copied once, into zero-padded 64-byte aligned buffers that JAX
-  uses without a second copy; rows are padded to ``_backend.bucket`` sizes so
-  that a new number of rows seldom recompiles the kernel.
 """
 
 from functools import partial
@@ -48,57 +47,8 @@ _SYMMETRIC_MIN_FEATURES, _MIN_BLOCK, _MAX_BLOCKS = 256, 128, 8
 _ALIGN = 64
 
 
-def _row_norms(X):
-    return jnp.sqrt(jnp.sum(X * X, axis=1, keepdims=True))
-
-
-def _normalize(X, norm):
-    # Zero rows stay zero, as in sklearn.preprocessing.normalize.
-    return X / jnp.where(norm == 0, 1, norm)
-
-
-def _centre(X, Y, n_y):
-    """Translate both sets by the mean of the first ``n_y`` rows of ``Y``.
-
-    Distances do not change under translation; centring keeps the norms small
-    and limits cancellation in the expansion ``|x|^2 + |y|^2 - 2 x.y``. The
-    rows after ``n_y`` are zero padding (the sum ignores them).
-    """
-    centre = jnp.sum(Y, axis=0) / n_y.astype(Y.dtype)
-    return X - centre, Y - centre
-
-
-def _sum_rows(v, n_rows):
-    """Sum of the first ``n_rows`` entries of ``v (n,)`` or ``v (n, 1)``."""
-    v = v.reshape(-1)
-    return jnp.sum(jnp.where(jnp.arange(v.shape[0]) < n_rows, v, 0))
-
-
 def _matmul_t(A, B):
     return jnp.matmul(A, B.T, precision=_HIGHEST)
-
-
-# The inputs are zero-padded: only their first ``n_x`` and ``n_y`` rows are
-# data. Each function below also returns ``total``, a sum of the data rows'
-# norms that is finite exactly when every input value is (barring overflow):
-# the check for NaN and infinity comes with the kernel's own reductions.
-
-
-def _euclidean_product(X, Y, n_x, n_y):
-    """Squared distances ``(n, m)`` as one product of augmented operands."""
-    X, Y = _centre(X, Y, n_y)
-    xx = jnp.sum(X * X, axis=1, keepdims=True)
-    yy = jnp.sum(Y * Y, axis=1, keepdims=True)
-    A = jnp.concatenate([-2 * X, xx, jnp.ones_like(xx)], axis=1)
-    B = jnp.concatenate([Y, jnp.ones_like(yy), yy], axis=1)
-    return _matmul_t(A, B), _sum_rows(xx, n_x) + _sum_rows(yy, n_y)
-
-
-def _cosine_product(X, Y, n_x, n_y):
-    """Cosine similarities ``(n, m)``."""
-    x_norm, y_norm = _row_norms(X), _row_norms(Y)
-    S = _matmul_t(_normalize(X, x_norm), _normalize(Y, y_norm))
-    return S, _sum_rows(x_norm, n_x) + _sum_rows(y_norm, n_y)
 
 
 def _symmetric_gram(A, blocks):
@@ -130,42 +80,33 @@ def _symmetric_gram(A, blocks):
     return jnp.concatenate(rows, axis=0)
 
 
-def _symmetric_distances(X, n_x, metric, blocks):
-    """Distances between the rows of ``X``, and ``total``."""
-    if metric == "euclidean":
-        X, _ = _centre(X, X, n_x)
-        sq = jnp.sum(X * X, axis=1)
-        G = _symmetric_gram(X, blocks)
-        D = jnp.sqrt(jnp.maximum(sq[:, None] + sq[None, :] - 2 * G, 0))
-        return D, _sum_rows(sq, n_x)
-    norm = _row_norms(X)
-    G = _symmetric_gram(_normalize(X, norm), blocks)
-    return jnp.clip(1 - G, 0, 2), _sum_rows(norm, n_x)
-
-
 @partial(jax.jit, static_argnames=("metric", "blocks"))
-def _pairwise_kernel(X, Y, n_x, n_y, metric, blocks):
-    """Distances ``(n, m)`` of ``X (n, d)`` and ``Y (m, d)``, and ``total``.
+def _pairwise_kernel(X, Y, x_sq, y_sq, metric, blocks):
+    """Distances ``(n, m)`` between prepared rows ``X (n, d)`` and ``Y (m, d)``.
 
-    Rows past ``n_x`` of ``X`` and ``n_y`` of ``Y`` are zero padding.
-    ``blocks > 0`` means ``Y`` is ``X`` (``Y`` and ``n_y`` are then ignored):
-    the result is exactly symmetric with an exactly zero diagonal, and
-    ``blocks > 1`` computes the product in ``blocks x blocks`` row blocks.
-    ``total`` is finite when all data values are.
+    For ``"euclidean"`` the rows are centred and ``x_sq (n,)``, ``y_sq (m,)``
+    are their squared norms; for ``"cosine"`` the rows have unit norm (or are
+    zero) and the norms are not used. ``blocks > 0`` means ``Y`` is ``X``
+    (``Y`` and ``y_sq`` are then ignored): the result is exactly symmetric
+    with an exactly zero diagonal, and ``blocks > 1`` computes the product in
+    ``blocks x blocks`` row blocks.
     """
-    if blocks > 0:
-        D, total = _symmetric_distances(X, n_x, metric, blocks)
+    same = blocks > 0
+    if same:
+        G = _symmetric_gram(X, blocks)
+        y_sq = x_sq
+    else:
+        G = _matmul_t(X, Y)
+    if metric == "euclidean":
+        D = jnp.sqrt(jnp.maximum(x_sq[:, None] + y_sq[None, :] - 2 * G, 0))
+    else:
+        D = jnp.clip(1 - G, 0, 2)
+    if same:
         # A row's distance to itself is exactly zero, whatever the rounding.
         rows = jax.lax.broadcasted_iota(jnp.int32, D.shape, 0)
         cols = jax.lax.broadcasted_iota(jnp.int32, D.shape, 1)
         D = jnp.where(rows == cols, jnp.zeros((), D.dtype), D)
-    elif metric == "euclidean":
-        D2, total = _euclidean_product(X, Y, n_x, n_y)
-        D = jnp.sqrt(jnp.maximum(D2, 0))
-    else:
-        S, total = _cosine_product(X, Y, n_x, n_y)
-        D = jnp.clip(1 - S, 0, 2)
-    return D, total
+    return D
 
 
 def _symmetric_blocks(n_rows, n_features):
@@ -187,27 +128,38 @@ def _symmetric_blocks(n_rows, n_features):
     return blocks
 
 
-def _padded(A, n_rows, dtype):
-    """``A`` as ``dtype``, zero-padded to ``n_rows`` rows, 64-byte aligned.
-
-    One copy does the cast and the padding (none if ``A`` already fits), and
-    the alignment lets JAX use the buffer without copying it again.
-    """
-    dtype = np.dtype(dtype)
-    if (
-        A.shape[0] == n_rows
-        and A.dtype == dtype
-        and A.flags.c_contiguous
-        and A.ctypes.data % _ALIGN == 0
-    ):
-        return A
-    nbytes = n_rows * A.shape[1] * dtype.itemsize
+def _aligned_empty(n_rows, n_features, dtype):
+    """An uninitialised C-ordered array whose data is 64-byte aligned."""
+    nbytes = n_rows * n_features * dtype.itemsize
     raw = np.empty(nbytes + _ALIGN, dtype=np.uint8)
     start = -raw.ctypes.data % _ALIGN
-    out = raw[start : start + nbytes].view(dtype).reshape(n_rows, A.shape[1])
-    out[: A.shape[0]] = A
+    return raw[start : start + nbytes].view(dtype).reshape(n_rows, n_features)
+
+
+def _prepare(A, n_rows, dtype, metric, centre=None):
+    """Rows of ``A`` ready for the kernel, zero-padded to ``n_rows`` rows.
+
+    Returns the rows, their squared norms and a ``check`` value. For
+    ``"euclidean"`` the rows are ``A - centre``; for ``"cosine"`` they are
+    scaled to unit norm (zero rows stay zero) and the squared norms are
+    ``None``. ``check``, a sum of the norms, is finite exactly when ``A`` and
+    ``centre`` are (barring overflow). One pass makes the copy, in ``dtype``,
+    into a 64-byte aligned buffer that JAX uses without copying it again; the
+    norms take another.
+    """
+    dtype = np.dtype(dtype)
+    out = _aligned_empty(n_rows, A.shape[1], dtype)
     out[A.shape[0] :] = 0
-    return out
+    rows = out[: A.shape[0]]
+    with np.errstate(all="ignore"):  # NaN and infinity are reported later
+        if metric == "euclidean":
+            np.subtract(A, centre.astype(dtype), out=rows, casting="unsafe")
+            sq = np.einsum("ij,ij->i", out, out)
+            return out, sq, np.sum(sq)
+        norms = np.sqrt(np.einsum("ij,ij->i", A, A, dtype=dtype))
+        scale = 1 / np.where(norms == 0, 1, norms)
+        np.multiply(A, scale[:, None].astype(dtype), out=rows, casting="unsafe")
+        return out, None, np.sum(norms)
 
 
 def row_distances(Z, metric="euclidean"):
@@ -243,7 +195,7 @@ def _normalize_last(Z):
 
 
 def _check_input(A, name, ensure_all_finite=False):
-    """Validate and convert an input; NaN and infinity are found by the kernel."""
+    """Validate and convert an input (NaN and infinity show in the norms)."""
     return check_array(
         A,
         dtype=[np.float64, np.float32],
@@ -315,22 +267,29 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
             )
     dtype = np.float32 if X.dtype == Y.dtype == np.float32 else np.float64
     n, m = X.shape[0], Y.shape[0]
+    centre = None
+    if metric == "euclidean":
+        # Centre both sets on the mean of Y (see the module docstring).
+        with np.errstate(all="ignore"):  # NaN and infinity are reported below
+            centre = Y.mean(axis=0, dtype=np.float64)
     # Pad rows to a bucket size so that new sizes seldom recompile the kernel.
     # Padding rows are zeros; their distances are sliced away below.
     n_pad = bucket(n)
-    Xp = _padded(X, n_pad, dtype)
+    Xp, x_sq, check = _prepare(X, n_pad, dtype, metric, centre)
+    if same:
+        Yp, y_sq = None, None
+        blocks = _symmetric_blocks(n_pad, X.shape[1])
+    else:
+        Yp, y_sq, y_check = _prepare(Y, bucket(m), dtype, metric, centre)
+        check += y_check
+        blocks = 0
+    if not np.isfinite(check):
+        # Some value is NaN or infinite (or the norms overflowed): let
+        # scikit-learn's check say which, as sklearn.metrics would.
+        _check_input(X, "X", ensure_all_finite=True)
+        if not same:
+            _check_input(Y, "Y", ensure_all_finite=True)
     with x64_scope():
-        if same:
-            blocks = _symmetric_blocks(n_pad, X.shape[1])
-            D, total = _pairwise_kernel(Xp, Xp, n, n, metric, blocks)
-        else:
-            Yp = _padded(Y, bucket(m), dtype)
-            D, total = _pairwise_kernel(Xp, Yp, n, m, metric, 0)
-        if not np.isfinite(total):
-            # Some value is NaN or infinite (or the norms overflowed): let
-            # scikit-learn's check say which, as sklearn.metrics would.
-            _check_input(X, "X", ensure_all_finite=True)
-            if not same:
-                _check_input(Y, "Y", ensure_all_finite=True)
+        D = _pairwise_kernel(Xp, Yp, x_sq, y_sq, metric, blocks)
         # The one copy out of JAX's buffer: a writable, contiguous array.
         return np.array(np.asarray(D)[:n, :m], order="C")
