@@ -73,9 +73,10 @@ class PairwiseDistancesMemory(Benchmark):
 
     asv reports the peak resident memory of the whole benchmark process:
     Python, NumPy, JAX and scikit-learn once imported (the same for both
-    libraries), the input, and the call. The sklime figure includes the JIT
-    compilation of the kernel for this shape: a warm-up call would reach the
-    same peak before the measurement starts.
+    libraries), the input, and the call. The sklime figure includes the
+    kernel's first call for this shape (its compilation, or its loading from
+    JAX's persistent cache): a warm-up call in ``setup`` would reach the same
+    peak before the measurement starts.
     """
 
     param_names = ["n_rows", "n_features", "dtype", "metric"]
