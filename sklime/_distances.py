@@ -1,4 +1,31 @@
-"""Pairwise distances computed by a jitted JAX kernel."""
+"""Pairwise distances computed by a jitted JAX kernel.
+
+How the work is split, and why (measurements in ``doc/performance.rst``):
+
+* NumPy prepares the rows in the one copy that pads them: for the Euclidean
+  distance it centres them on the mean of ``Y`` (distances do not change
+  under translation, and small norms limit the cancellation in
+  scikit-learn's expansion ``|x|^2 + |y|^2 - 2 x.y``) and computes their
+  squared norms; for the cosine distance it scales them to unit norm. NaN or
+  infinity anywhere shows in the norms, so the input check costs no pass of
+  its own. The buffers are 64-byte aligned, which lets JAX use them without
+  copying, and their rows are padded to ``_backend.bucket`` sizes, so that a
+  new number of rows seldom recompiles the kernel.
+* The kernel is one matrix product and an elementwise epilogue. XLA:CPU
+  hands a product to YNNPACK together with the elementwise operations and
+  reductions around it; with the norms computed inside (reductions over the
+  inputs), that fused call ran two to four times slower than the product
+  alone at 1000 x 784, while the epilogue alone adds almost nothing. Hence
+  the norms from NumPy. (``jax.lax.optimization_barrier`` does not help:
+  XLA:CPU removes barriers before fusing.)
+* With ``Y=None`` (or ``Y is X``) the product is ``X @ X.T``, exactly
+  symmetric as computed. With enough features for the product to dominate
+  the cost, the rows are cut into ``k`` blocks and only the ``k (k + 1) / 2``
+  block products on and above the diagonal are computed (the saving NumPy
+  gets from BLAS ``syrk``); the others are their transposes. With few
+  features the matrix is cheap to compute and costly to move, and one full
+  product is faster.
+"""
 
 from functools import partial
 
@@ -7,51 +34,132 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.utils import check_array
 
-from ._backend import bucket, pad_rows, x64_scope
+from ._backend import bucket, x64_scope
 
 __all__ = ["pairwise_distances", "row_distances"]
 
 _METRICS = ("euclidean", "cosine")
 _HIGHEST = jax.lax.Precision.HIGHEST
 
-
-def _euclidean(X, Y):
-    """Euclidean distances between the rows of ``X`` (n, d) and ``Y`` (m, d)."""
-    # Distances do not change under translation; centring both sets on one
-    # point keeps the norms small and limits cancellation in the expansion
-    # ||x||^2 + ||y||^2 - 2 x.y (the same expansion scikit-learn uses).
-    centre = jnp.mean(Y, axis=0)
-    X = X - centre
-    Y = Y - centre
-    xx = jnp.sum(X * X, axis=1)[:, None]
-    yy = jnp.sum(Y * Y, axis=1)[None, :]
-    d2 = xx + yy - 2 * jnp.matmul(X, Y.T, precision=_HIGHEST)
-    return jnp.sqrt(jnp.maximum(d2, 0))
+#: Symmetric products: fewest features, smallest row block, most blocks.
+_SYMMETRIC_MIN_FEATURES, _MIN_BLOCK, _MAX_BLOCKS = 256, 128, 8
+#: Alignment that lets XLA:CPU use a numpy buffer without copying it.
+_ALIGN = 64
 
 
-def _normalize(X):
-    norm = jnp.sqrt(jnp.sum(X * X, axis=1, keepdims=True))
-    # Zero rows stay zero, as in sklearn.preprocessing.normalize.
-    return X / jnp.where(norm == 0, 1, norm)
+def _matmul_t(A, B):
+    return jnp.matmul(A, B.T, precision=_HIGHEST)
 
 
-def _cosine(X, Y):
-    """Cosine distances ``1 - cos(x, y)``, clipped to [0, 2]; zero rows give 1."""
-    similarity = jnp.matmul(_normalize(X), _normalize(Y).T, precision=_HIGHEST)
-    return jnp.clip(1 - similarity, 0, 2)
+def _symmetric_gram(A, blocks):
+    """``A @ A.T`` from the ``blocks (blocks + 1) / 2`` upper row-block products.
+
+    The result is exactly symmetric (diagonal blocks are symmetrised; with one
+    block, the product ``A @ A.T`` is symmetric as computed).
+    """
+    if blocks == 1:
+        return _matmul_t(A, A)
+    size = A.shape[0] // blocks
+    parts = [A[i * size : (i + 1) * size] for i in range(blocks)]
+    upper = {
+        (i, j): _matmul_t(parts[i], parts[j])
+        for i in range(blocks)
+        for j in range(i, blocks)
+    }
+    rows = []
+    for i in range(blocks):
+        row = []
+        for j in range(blocks):
+            if i < j:
+                row.append(upper[i, j])
+            elif i > j:
+                row.append(upper[j, i].T)
+            else:
+                row.append(0.5 * (upper[i, i] + upper[i, i].T))
+        rows.append(jnp.concatenate(row, axis=1))
+    return jnp.concatenate(rows, axis=0)
 
 
-_KERNELS = {"euclidean": _euclidean, "cosine": _cosine}
+@partial(jax.jit, static_argnames=("metric", "blocks"))
+def _pairwise_kernel(X, Y, x_sq, y_sq, metric, blocks):
+    """Distances ``(n, m)`` between prepared rows ``X (n, d)`` and ``Y (m, d)``.
 
-
-@partial(jax.jit, static_argnames=("metric", "same"))
-def _pairwise_kernel(X, Y, metric, same):
-    D = _KERNELS[metric](X, Y)
+    For ``"euclidean"`` the rows are centred and ``x_sq (n,)``, ``y_sq (m,)``
+    are their squared norms; for ``"cosine"`` the rows have unit norm (or are
+    zero) and the norms are not used. ``blocks > 0`` means ``Y`` is ``X``
+    (``Y`` and ``y_sq`` are then ignored): the result is exactly symmetric
+    with an exactly zero diagonal, and ``blocks > 1`` computes the product in
+    ``blocks x blocks`` row blocks.
+    """
+    same = blocks > 0
+    if same:
+        G = _symmetric_gram(X, blocks)
+        y_sq = x_sq
+    else:
+        G = _matmul_t(X, Y)
+    if metric == "euclidean":
+        D = jnp.sqrt(jnp.maximum(x_sq[:, None] + y_sq[None, :] - 2 * G, 0))
+    else:
+        D = jnp.clip(1 - G, 0, 2)
     if same:
         # A row's distance to itself is exactly zero, whatever the rounding.
-        n = min(D.shape)
-        D = D.at[jnp.arange(n), jnp.arange(n)].set(0)
+        rows = jax.lax.broadcasted_iota(jnp.int32, D.shape, 0)
+        cols = jax.lax.broadcasted_iota(jnp.int32, D.shape, 1)
+        D = jnp.where(rows == cols, jnp.zeros((), D.dtype), D)
     return D
+
+
+def _symmetric_blocks(n_rows, n_features):
+    """Row blocks for the distances of ``n_rows`` rows to themselves.
+
+    1 (one full product) when there are too few features for the product to
+    dominate the cost, else the most blocks (a power of two, at most
+    ``_MAX_BLOCKS``) of at least ``_MIN_BLOCK`` rows that divide ``n_rows``.
+    """
+    blocks = 1
+    if n_features < _SYMMETRIC_MIN_FEATURES:
+        return blocks
+    while (
+        blocks < _MAX_BLOCKS
+        and n_rows % (2 * blocks) == 0
+        and n_rows // (2 * blocks) >= _MIN_BLOCK
+    ):
+        blocks *= 2
+    return blocks
+
+
+def _aligned_empty(n_rows, n_features, dtype):
+    """An uninitialised C-ordered array whose data is 64-byte aligned."""
+    nbytes = n_rows * n_features * dtype.itemsize
+    raw = np.empty(nbytes + _ALIGN, dtype=np.uint8)
+    start = -raw.ctypes.data % _ALIGN
+    return raw[start : start + nbytes].view(dtype).reshape(n_rows, n_features)
+
+
+def _prepare(A, n_rows, dtype, metric, centre=None):
+    """Rows of ``A`` ready for the kernel, zero-padded to ``n_rows`` rows.
+
+    Returns the rows, their squared norms and a ``check`` value. For
+    ``"euclidean"`` the rows are ``A - centre``; for ``"cosine"`` they are
+    scaled to unit norm (zero rows stay zero) and the squared norms are
+    ``None``. ``check``, a sum of the norms, is finite exactly when ``A`` and
+    ``centre`` are (barring overflow). One pass makes the copy, in ``dtype``,
+    into a 64-byte aligned buffer that JAX uses without copying it again; the
+    norms take another.
+    """
+    dtype = np.dtype(dtype)
+    out = _aligned_empty(n_rows, A.shape[1], dtype)
+    out[A.shape[0] :] = 0
+    rows = out[: A.shape[0]]
+    with np.errstate(all="ignore"):  # NaN and infinity are reported later
+        if metric == "euclidean":
+            np.subtract(A, centre.astype(dtype), out=rows, casting="unsafe")
+            sq = np.einsum("ij,ij->i", out, out)
+            return out, sq, np.sum(sq)
+        norms = np.sqrt(np.einsum("ij,ij->i", A, A, dtype=dtype))
+        scale = 1 / np.where(norms == 0, 1, norms)
+        np.multiply(A, scale[:, None].astype(dtype), out=rows, casting="unsafe")
+        return out, None, np.sum(norms)
 
 
 def row_distances(Z, metric="euclidean", feature_major=False):
@@ -92,16 +200,26 @@ def _normalize(Z, axis):
     return Z / jnp.where(norm == 0, 1, norm)
 
 
-def _check_input(A, name):
-    A = check_array(
-        A,
-        dtype=[np.float64, np.float32],
-        ensure_all_finite=True,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-        input_name=name,
-    )
-    return A
+def _check_input(A, name, ensure_all_finite=False):
+    """Validate and convert an input (NaN and infinity show in the norms).
+
+    scikit-learn names the argument only in its NaN/inf messages; shape
+    errors get the name here (``"X: Expected 2D array, ..."``).
+    """
+    try:
+        return check_array(
+            A,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=ensure_all_finite,
+            ensure_min_samples=1,
+            ensure_min_features=1,
+            input_name=name,
+        )
+    except ValueError as exc:
+        message = str(exc)
+        if name in message.split():
+            raise
+        raise ValueError(f"{name}: {message}") from exc
 
 
 def pairwise_distances(X, Y=None, metric="euclidean"):
@@ -110,16 +228,17 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
     A drop-in replacement for :func:`sklearn.metrics.pairwise_distances` with
     the ``"euclidean"`` and ``"cosine"`` metrics, computed by a jitted JAX
     kernel (on the GPU when JAX has one). Results agree with scikit-learn
-    to floating point tolerance: with ``Y=None`` the diagonal is exactly zero,
-    no distance is negative, and a zero vector is at cosine distance 1 from
-    every non-zero vector.
+    to floating point tolerance: with ``Y=None`` the result is exactly
+    symmetric and its diagonal exactly zero, no distance is negative, and a
+    zero vector is at cosine distance 1 from every non-zero vector.
 
     Parameters
     ----------
     X : array-like of shape (n_samples_X, n_features)
         Input rows. Must be finite.
     Y : array-like of shape (n_samples_Y, n_features), default=None
-        Second set of rows. ``None`` means ``Y = X``.
+        Second set of rows. ``None`` (or ``X`` itself, as in scikit-learn)
+        means the distances between the rows of ``X``.
     metric : {"euclidean", "cosine"}, default="euclidean"
         The distance.
 
@@ -150,8 +269,9 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
         raise ValueError(
             f"metric must be one of {list(_METRICS)}, got {metric!r} instead."
         )
+    # Y=None and Y=X both mean one set of rows, as in scikit-learn.
+    same = Y is None or Y is X
     X = _check_input(X, "X")
-    same = Y is None
     if same:
         Y = X
     else:
@@ -163,14 +283,29 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
             )
     dtype = np.float32 if X.dtype == Y.dtype == np.float32 else np.float64
     n, m = X.shape[0], Y.shape[0]
+    centre = None
+    if metric == "euclidean":
+        # Centre both sets on the mean of Y (see the module docstring).
+        with np.errstate(all="ignore"):  # NaN and infinity are reported below
+            centre = Y.mean(axis=0, dtype=np.float64)
     # Pad rows to a bucket size so that new sizes seldom recompile the kernel.
     # Padding rows are zeros; their distances are sliced away below.
-    Xp = pad_rows(X.astype(dtype, copy=False), bucket(n))
+    n_pad = bucket(n)
+    Xp, x_sq, check = _prepare(X, n_pad, dtype, metric, centre)
+    if same:
+        Yp, y_sq = None, None
+        blocks = _symmetric_blocks(n_pad, X.shape[1])
+    else:
+        Yp, y_sq, y_check = _prepare(Y, bucket(m), dtype, metric, centre)
+        check += y_check
+        blocks = 0
+    if not np.isfinite(check):
+        # Some value is NaN or infinite (or the norms overflowed): let
+        # scikit-learn's check say which, as sklearn.metrics would.
+        _check_input(X, "X", ensure_all_finite=True)
+        if not same:
+            _check_input(Y, "Y", ensure_all_finite=True)
     with x64_scope():
-        if same:
-            D = _pairwise_kernel(Xp, Xp, metric, True)
-        else:
-            Yp = pad_rows(Y.astype(dtype, copy=False), bucket(m))
-            D = _pairwise_kernel(Xp, Yp, metric, False)
-        D = np.asarray(D)[:n, :m]
-    return np.ascontiguousarray(D)
+        D = _pairwise_kernel(Xp, Yp, x_sq, y_sq, metric, blocks)
+        # The one copy out of JAX's buffer: a writable, contiguous array.
+        return np.array(np.asarray(D)[:n, :m], order="C")
