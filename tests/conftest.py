@@ -1,5 +1,8 @@
 """Shared fixtures: small real datasets and fitted models, built once."""
 
+import gc
+
+import jax
 import matplotlib
 import numpy as np
 import pytest
@@ -10,6 +13,19 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _release_compiled_kernels():
+    """Drop JAX's compiled executables after each test module.
+
+    Every XLA executable maps a few pages of its own; the suite compiles
+    thousands of shapes, and one process would otherwise reach Linux's
+    ``vm.max_map_count`` (65530) and crash in the compiler.
+    """
+    yield
+    jax.clear_caches()
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
