@@ -1,8 +1,10 @@
 """LimeExplainer: tabular LIME as a vectorized scikit-learn estimator."""
 
+import contextlib
 import copy
 from numbers import Integral, Real
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from joblib import Parallel, delayed
@@ -15,7 +17,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _random
 from ._backend import x64_scope
+from ._device_model import DeviceModel
 from ._discretizer import Discretizer
 from ._encoding import TabularEncoder
 from ._explanation import Explanation
@@ -30,6 +34,8 @@ __all__ = ["LimeExplainer"]
 
 #: Values (rows x samples x features) one chunk holds; bounds memory per chunk.
 _CHUNK_ELEMENTS = 2**21
+#: The same on accelerators: more memory, and every chunk costs a dispatch.
+_CHUNK_ELEMENTS_ACCELERATOR = 2**25
 #: n_samples="auto": first and largest number of samples per row.
 _AUTO_START = 1000
 _AUTO_CAP = 16000
@@ -45,7 +51,12 @@ _DISCRETIZERS = {
 
 def _chunk_rows(n_samples, n_features):
     """Largest power of two of rows whose samples fit the chunk budget."""
-    fit = max(_CHUNK_ELEMENTS // (n_samples * max(n_features, 1)), 1)
+    budget = (
+        _CHUNK_ELEMENTS
+        if jax.default_backend() == "cpu"
+        else _CHUNK_ELEMENTS_ACCELERATOR
+    )
+    fit = max(budget // (n_samples * max(n_features, 1)), 1)
     return int(min(1 << int(np.log2(fit)), _MAX_CHUNK_ROWS))
 
 
@@ -138,6 +149,14 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         Classification outputs to explain: ``None`` is each row's predicted
         class; an int or a list of ints are output indices; ``"all"`` every
         output. Ignored in regression.
+    jax_model : bool, default=False
+        ``predict_fn`` is a JAX-traceable function of an ``(n, d)`` array
+        (``jax.numpy`` operations, e.g. a Flax/Equinox model's apply): it is
+        then jitted and vmapped over the rows of a chunk, so the samples
+        never leave the device between sampling, model and surrogate fit.
+        ``batch_size`` does not apply (each row's samples are one slice).
+        Needs numeric input (not a DataFrame); checked by tracing at
+        :meth:`fit`.
     batch_size : int or "auto", default="auto"
         Most rows in one call of ``predict_fn``. ``"auto"`` calls it once per
         explained row, on that row's ``n_samples`` samples: memory stays
@@ -222,6 +241,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             StrOptions({"all"}),
             None,
         ],
+        "jax_model": ["boolean"],
         "batch_size": [
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -252,6 +272,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         prior=None,
         surrogate=None,
         labels=None,
+        jax_model=False,
         batch_size="auto",
         n_jobs=None,
         random_state=None,
@@ -275,6 +296,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self.prior = prior
         self.surrogate = surrogate
         self.labels = labels
+        self.jax_model = jax_model
         self.batch_size = batch_size
         self.n_jobs = n_jobs
         self.random_state = random_state
@@ -377,9 +399,19 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
                 "its sampling law is the kernel-weighted law of those, in closed form."
             )
         fn, output_names = resolve_predict_fn(self.predict_fn, self.mode)
+        enc = self._encoder
+        if self.jax_model and (
+            enc.frame or (enc.categorical.size and not enc.numeric_categories)
+        ):
+            raise ValueError(
+                "jax_model=True needs numeric input: predict_fn would receive "
+                "DataFrames or non-numeric categories here. Pass a numeric array."
+            )
         # Ask the black box about a couple of training rows: it must work, and
         # its output shape decides the mode and the number of outputs.
-        probe = ModelCaller(fn, n, make_input=self._make_input)(X[: min(n, 2)])
+        # (A JAX model sees float64 as it will at explain time.)
+        with x64_scope() if self.jax_model else contextlib.nullcontext():
+            probe = ModelCaller(fn, n, make_input=self._make_input)(X[: min(n, 2)])
         if self.mode == "auto":
             self.mode_ = "classification" if probe.shape[1] >= 2 else "regression"
         else:
@@ -392,7 +424,24 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
                 f"returned {probe.shape[1]}."
             )
         self.output_names_ = output_names
+        self._device_model = (
+            self._make_device_model(fn, X.dtype) if self.jax_model else None
+        )
         return self
+
+    def _make_device_model(self, fn, dtype):
+        """The jitted model of ``jax_model=True`` (see _device_model)."""
+        enc = self._encoder
+        lookup = [(j, enc.categories[j]) for j in enc.categorical]
+        model = DeviceModel(fn, self._binary, lookup)
+        with x64_scope():
+            k = model.check(self.n_features_in_, dtype)
+        if k != self.n_outputs_:
+            raise ValueError(
+                f"predict_fn traced by JAX returns {k} outputs per row but "
+                f"{self.n_outputs_} when called on numpy rows."
+            )
+        return model
 
     def _fit_discretizer(self, X, y, categorical):
         spec = self.discretizer
@@ -704,11 +753,13 @@ def _prior_row(weights, p):
     return row
 
 
-def _pad_rows(a, size):
-    """Pad the first axis of ``a`` to ``size`` rows with zeros."""
+def _pad_rows(a, size, repeat=False):
+    """Pad the first axis of ``a`` to ``size`` rows with zeros (or its first row)."""
     if a.shape[0] >= size:
         return a
-    return np.concatenate([a, np.zeros((size - a.shape[0],) + a.shape[1:], a.dtype)])
+    pad = (size - a.shape[0],) + a.shape[1:]
+    fill = np.broadcast_to(a[:1], pad) if repeat else np.zeros(pad, a.dtype)
+    return np.concatenate([a, fill])
 
 
 def _check_2d(X):
@@ -752,12 +803,14 @@ class _ChunkWork:
         plan = self.est._plan
         # Feature-major: each feature's samples are contiguous (see _tabular).
         shape = (plan.n_random(X.shape[1]), self.n_samples - 1)
-        u = row_uniforms(self.seed, X, shape)
         if size > b:
             X = np.concatenate([X, np.repeat(X[:1], size - b, axis=0)])
             codes = np.concatenate([codes, np.repeat(codes[:1], size - b, axis=0)])
-            xp = np if isinstance(u, np.ndarray) else jnp  # JAX on accelerators
-            u = xp.concatenate([u, xp.repeat(u[:1], size - b, axis=0)])
+        if _random._use_host_generator():  # numpy: draw for the real rows only
+            u = row_uniforms(self.seed, X[:b], shape)
+            u = _pad_rows(u, size, repeat=True)
+        else:  # JAX: the padded chunk's one shape, compiled once
+            u = row_uniforms(self.seed, X, shape)
         with x64_scope():
             X_model, Z = plan.sample(
                 u,
@@ -778,8 +831,14 @@ class _ChunkWork:
         est = self.est
         # (b, n, d) views of the feature-major samples: each row's block is an
         # F-contiguous (n, d) array, handed to the model without a copy.
-        Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1))
-        model_pred = Y[:, 0, :]
+        device = self.est._device_model
+        if device is not None:
+            with x64_scope():
+                Y = device(X_model, b, est.n_outputs_)
+            model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
+        else:
+            Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1))
+            model_pred = Y[:, 0, :]
         if self.labels is None:
             labels = (
                 np.zeros((b, 1), dtype=int)
@@ -788,13 +847,14 @@ class _ChunkWork:
             )
         else:
             labels = np.broadcast_to(self.labels, (b, self.labels.size))
-        Yl = np.take_along_axis(Y, labels[:, None, :], axis=2)
         size = Z.shape[0]
-        Yl = (
-            np.concatenate([Yl, np.zeros((size - b,) + Yl.shape[1:])])
-            if size > b
-            else Yl
-        )
+        if device is not None:  # Y is padded already, on the device
+            with x64_scope():
+                Yl = jnp.take_along_axis(
+                    Y, jnp.asarray(_pad_rows(labels, size))[:, None, :], axis=2
+                )
+        else:
+            Yl = _pad_rows(np.take_along_axis(Y, labels[:, None, :], axis=2), size)
         with x64_scope():
             Yl = jnp.asarray(Yl, self.dtype)
             kernel = None if est.kernel == "exponential" else est.kernel

@@ -6,6 +6,8 @@ samples drawn for a row therefore never depend on which other rows share its
 batch, on their order, or on how the work is chunked or parallelised.
 """
 
+from functools import partial
+
 import jax
 import numpy as np
 from sklearn.utils import check_random_state
@@ -74,6 +76,7 @@ def row_hashes(X):
     return _mix64(h)
 
 
+@jax.jit
 @jax.jit
 def _fold_keys(seed, hi, lo):
     base = jax.random.key(seed)
@@ -152,9 +155,7 @@ def row_uniforms(seed, X, shape, dtype=np.float32):
     (True, (2, 5))
     """
     if not _use_host_generator():
-        keys = row_keys(seed, X)
-        draw = jax.vmap(lambda k: jax.random.uniform(k, shape, dtype))
-        return draw(keys)
+        return _draw(row_keys(seed, X), tuple(shape), np.dtype(dtype))
     h = row_hashes(X)
     out = np.empty((X.shape[0], *shape), dtype=dtype)
     for i, value in enumerate(h.tolist()):
@@ -162,3 +163,9 @@ def row_uniforms(seed, X, shape, dtype=np.float32):
         gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
         gen.random(out=out[i], dtype=dtype)
     return out
+
+
+@partial(jax.jit, static_argnames=("shape", "dtype"))
+def _draw(keys, shape, dtype):
+    """``prod(shape)`` uniforms per key, on the device (one compiled kernel)."""
+    return jax.vmap(lambda k: jax.random.uniform(k, shape, dtype))(keys)
