@@ -49,13 +49,16 @@ _DISCRETIZERS = {
 }
 
 
+def _chunk_budget():
+    """Values one chunk may hold on the default JAX backend."""
+    if jax.default_backend() == "cpu":
+        return _CHUNK_ELEMENTS
+    return _CHUNK_ELEMENTS_ACCELERATOR
+
+
 def _chunk_rows(n_samples, n_features):
     """Largest power of two of rows whose samples fit the chunk budget."""
-    budget = (
-        _CHUNK_ELEMENTS
-        if jax.default_backend() == "cpu"
-        else _CHUNK_ELEMENTS_ACCELERATOR
-    )
+    budget = _chunk_budget()
     fit = max(budget // (n_samples * max(n_features, 1)), 1)
     return int(min(1 << int(np.log2(fit)), _MAX_CHUNK_ROWS))
 

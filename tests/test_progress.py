@@ -12,7 +12,7 @@ pytest.importorskip("tqdm")
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 4 rows (30 features, 200 samples): 12 rows make 3 chunks."""
-    monkeypatch.setattr(sklime._explainer, "_CHUNK_ELEMENTS", 4 * 200 * 30)
+    monkeypatch.setattr(sklime._explainer, "_chunk_budget", lambda: 4 * 200 * 30)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from joblib import parallel_config
 
 from sklime import LimeExplainer
-from sklime._explainer import _CHUNK_ELEMENTS, _chunk_rows
+from sklime._explainer import _chunk_budget, _chunk_rows
 from sklime._surrogate import _fit
 from sklime._tabular import sample_tabular
 
@@ -14,7 +14,7 @@ from sklime._tabular import sample_tabular
 def test_chunks_fit_the_memory_budget(n_samples, d):
     rows = _chunk_rows(n_samples, d)
     assert rows >= 1 and (rows & (rows - 1)) == 0  # a power of two
-    assert rows == 1 or rows * n_samples * d <= _CHUNK_ELEMENTS
+    assert rows == 1 or rows * n_samples * d <= _chunk_budget()
 
 
 def test_model_calls_are_bounded(cancer, cancer_lr):
