@@ -90,6 +90,7 @@ def main(argv=None):
     grid = QUICK_GRID if args.quick else FULL_GRID
     rounds = args.rounds or (4 if args.quick else 6)
 
+    load_before = os.getloadavg()[0]
     rng = np.random.default_rng(0)
     header = ["X", "Y", "dtype", "metric", "sklearn ms", "sklime ms", "ratio"]
     if args.medians:
@@ -138,7 +139,9 @@ def main(argv=None):
 
     print(f"Machine: {machine()}")
     print(f"Versions: {versions()}, Python {platform.python_version()}")
-    print(f"Timing: best of {rounds} rounds x {args.number} calls per library\n")
+    print(f"Timing: best of {rounds} rounds x {args.number} calls per library")
+    load_after = os.getloadavg()[0]
+    print(f"Load average (1 min): {load_before:.1f} before, {load_after:.1f} after\n")
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     rule = " ".join("=" * w for w in widths)
     print(rule)

@@ -78,3 +78,138 @@ def side_by_side(reference, candidate, rounds=3, min_block_time=0.05, pause=0.05
                 if end - block_start >= min_block_time:
                     break
     return best[0], best[1]
+
+
+def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2):
+    """Best wall time of one call of each function, calls interleaved by round.
+
+    For calls that take seconds (whole explanations): round after round, each
+    function is called once, in turn, after a short pause (see
+    :func:`side_by_side`); the best call of each is kept. Rounds stop after
+    ``rounds``, or earlier once ``budget`` seconds have passed (at least one
+    round always runs). The callers warm everything up beforehand.
+
+    Parameters
+    ----------
+    funcs : dict of str to callable
+
+    Returns
+    -------
+    best : dict of str to float
+        Seconds, per function.
+    """
+    best = dict.fromkeys(funcs, np.inf)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for name, func in funcs.items():
+            time.sleep(pause)
+            t0 = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - t0)
+        if time.perf_counter() - start > budget:
+            break
+    return best
+
+
+# ---------------------------------------------------------------------------
+# sklime's LimeExplainer against the lime package (bench_explainer,
+# bench_stability and compare_lime.py share these, so that both libraries get
+# the same data, model, number of samples and settings everywhere).
+# ---------------------------------------------------------------------------
+
+#: Samples per explained row: the default of both libraries.
+N_SAMPLES = 5000
+#: lime explains rows one at a time, and each row costs it the same: the
+#: side-by-side ratios time lime on at most this many rows and scale its time
+#: to the number of rows (``time_lime`` always runs every row).
+LIME_MAX_ROWS = 200
+
+
+def breast_cancer():
+    """The breast_cancer data set (569 rows, 30 features) and its labels."""
+    from sklearn.datasets import load_breast_cancer
+
+    return load_breast_cancer(return_X_y=True)
+
+
+def breast_cancer_rows(n_rows, seed=0):
+    """``n_rows`` rows to explain: breast_cancer's own rows first, then, beyond
+    its 569 rows, rows drawn from it at random with Gaussian noise of 5% of
+    each feature's standard deviation (so that every row is different)."""
+    X, _ = breast_cancer()
+    if n_rows <= X.shape[0]:
+        return X[:n_rows].copy()
+    rng = np.random.default_rng(seed)
+    extra = X[rng.integers(0, X.shape[0], n_rows - X.shape[0])]
+    extra = extra + rng.normal(scale=0.05, size=extra.shape) * X.std(axis=0)
+    return np.concatenate([X, extra])
+
+
+def make_model(name):
+    """A classifier fitted on breast_cancer: ``"logistic"`` or ``"forest"``."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = breast_cancer()
+    if name == "logistic":
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    elif name == "forest":
+        model = RandomForestClassifier(n_estimators=100, random_state=0)
+    else:
+        raise ValueError(name)
+    return model.fit(X, y)
+
+
+def make_sklime(predict_fn, X_train, **params):
+    """sklime's explainer with its defaults (those of lime), fitted."""
+    from sklime import LimeExplainer
+
+    params = {"random_state": 0, **params}
+    return LimeExplainer(predict_fn, **params).fit(X_train)
+
+
+def make_lime(X_train, **params):
+    """lime's ``LimeTabularExplainer`` with its defaults: quartile
+    discretizer, kernel width ``0.75 * sqrt(n_features)``, ``"auto"``
+    feature selection."""
+    from lime.lime_tabular import LimeTabularExplainer
+
+    params = {"random_state": 0, **params}
+    return LimeTabularExplainer(X_train, **params)
+
+
+def lime_explain(explainer, rows, predict_fn, n_samples=N_SAMPLES, **params):
+    """Explain ``rows`` with lime, one at a time (lime has no batch API),
+    with ``num_features=10`` (its default and sklime's)."""
+    return [
+        explainer.explain_instance(row, predict_fn, num_samples=n_samples, **params)
+        for row in rows
+    ]
+
+
+def recorded_inputs(run, predict_fn, n_samples=N_SAMPLES):
+    """The blocks of rows that ``run(recorder)`` hands the model.
+
+    ``run`` is called once with a recording stand-in for ``predict_fn``;
+    every block of ``n_samples`` rows it receives is kept (a copy in the same
+    memory layout), so that the model can later be timed alone on exactly the
+    rows, and in exactly the slices, that an explainer gives it.
+    """
+    blocks = []
+
+    def recorder(A):
+        if np.shape(A)[0] == n_samples:
+            blocks.append(np.array(A, order="K"))
+        return predict_fn(A)
+
+    run(recorder)
+    return blocks
+
+
+def model_alone(predict_fn, blocks, n_rows):
+    """Call the model as an explainer of ``n_rows`` rows does: once per row on
+    its ``N_SAMPLES`` samples (recorded blocks, reused in turn)."""
+    for i in range(n_rows):
+        predict_fn(blocks[i % len(blocks)])
