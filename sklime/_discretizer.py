@@ -20,7 +20,7 @@ from sklearn.utils.validation import (
 from ._backend import x64_scope
 from ._random import base_seed
 from ._sampling import truncnorm_from_uniform, truncnorm_tables
-from ._validation import resolve_features
+from ._validation import named_input, resolve_features
 
 __all__ = ["Discretizer"]
 
@@ -188,7 +188,8 @@ class Discretizer(TransformerMixin, BaseEstimator):
         self : Discretizer
             The fitted discretizer.
         """
-        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        with named_input("X"):
+            X = validate_data(self, X, dtype=[np.float64, np.float32])
         n, d = X.shape
         categorical = resolve_features(
             self.categorical_features, d, getattr(self, "feature_names_in_", None)
@@ -282,7 +283,8 @@ class Discretizer(TransformerMixin, BaseEstimator):
             or one-hot columns (``encode="onehot"``).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        with named_input("X"):
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         codes = self._bins(X)
         if self.encode == "ordinal":
             return codes
@@ -313,7 +315,10 @@ class Discretizer(TransformerMixin, BaseEstimator):
     def _decode(self, Xt):
         """Ordinal codes from ordinal or one-hot ``Xt``, checked against the bins."""
         check_is_fitted(self)
-        Xt = np.asarray(Xt, dtype=np.float64)
+        try:
+            Xt = np.asarray(Xt, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"Xt must hold bin indices (numbers): {exc}") from exc
         if Xt.ndim != 2:
             raise ValueError(f"Xt must be 2-D, got an array of shape {Xt.shape}.")
         if not np.isfinite(Xt).all():
@@ -415,6 +420,9 @@ class Discretizer(TransformerMixin, BaseEstimator):
         t = truncnorm_tables(
             tables["mean"], tables["std"], tables["lower"], tables["upper"]
         )
+        t["lower"], t["upper"] = sampling_bounds(
+            tables["lower"], tables["upper"], np.float64
+        )
         key = jax.random.key(base_seed(rs))
         with x64_scope():
             params = {k: jnp.asarray(v) for k, v in t.items()}
@@ -505,6 +513,37 @@ def _bin_statistics(col, edges):
     var = np.bincount(bins, (col - means[bins]) ** 2, minlength=k) / safe
     stds = np.sqrt(np.maximum(var, 0))
     return means, stds, lower, upper, counts / col.size
+
+
+def sampling_bounds(lower, upper, dtype):
+    """Bin bounds in ``dtype`` that keep every in-bin sample in its bin.
+
+    Bins are right-closed: bin ``k > 0`` of a feature holds ``(lower, upper]``
+    (its lower bound is the previous bin's upper edge), bin 0 holds
+    ``[lower, upper]``. Clipping samples to the nearest ``dtype`` values
+    inside those intervals (the next one above an open lower bound, and not
+    a value that rounding puts beyond a bound) means that
+    :meth:`Discretizer.transform` maps a sample back to the bin it was drawn
+    in, also where the spacing of ``dtype`` is coarse (data far from zero).
+
+    Parameters
+    ----------
+    lower, upper : ndarray of shape (n_features, n_bins), float64
+    dtype : float dtype
+
+    Returns
+    -------
+    lower, upper : ndarray of shape (n_features, n_bins), ``dtype``
+    """
+    lower = np.asarray(lower, np.float64)
+    upper = np.asarray(upper, np.float64)
+    lo, up = lower.astype(dtype), upper.astype(dtype)
+    inf = np.asarray(np.inf, dtype)
+    open_lower = np.arange(lower.shape[-1]) > 0
+    below = (lo < lower) | (open_lower & (lo == lower))
+    lo = np.where(below, np.nextafter(lo, inf), lo)
+    up = np.where(up > upper, np.nextafter(up, -inf), up)
+    return lo, up
 
 
 @jax.jit

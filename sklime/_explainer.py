@@ -26,9 +26,10 @@ from ._explanation import Explanation
 from ._groups import GroupPlan
 from ._model import ModelCaller, check_probabilities, resolve_predict_fn
 from ._random import base_seed, row_uniforms
-from ._selection import METHODS, resolve_method
+from ._selection import METHODS, VMAP_CANDIDATES, resolve_method
 from ._surrogate import coef_standard_errors, fit_surrogates, sample_weights
 from ._tabular import TabularPlan
+from ._validation import named_input
 
 __all__ = ["LimeExplainer"]
 
@@ -56,10 +57,16 @@ def _chunk_budget():
     return _CHUNK_ELEMENTS_ACCELERATOR
 
 
-def _chunk_rows(n_samples, n_features):
-    """Largest power of two of rows whose samples fit the chunk budget."""
-    budget = _chunk_budget()
-    fit = max(budget // (n_samples * max(n_features, 1)), 1)
+def _chunk_rows(n_samples, n_features, surrogate_elements=0):
+    """Largest power of two of rows that fit the chunk budget.
+
+    A row costs ``n_samples * n_features`` values of samples, and
+    ``surrogate_elements`` values in the surrogate fit (its Gram matrices:
+    ``labels * p**2``, times ``p`` candidates for vmapped forward selection),
+    which dominate for wide data with few samples.
+    """
+    per_row = max(n_samples * max(n_features, 1), surrogate_elements, 1)
+    fit = max(_chunk_budget() // per_row, 1)
     return int(min(1 << int(np.log2(fit)), _MAX_CHUNK_ROWS))
 
 
@@ -357,11 +364,24 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self : LimeExplainer
             The fitted explainer.
         """
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            # A failed fit leaves the explainer unfitted, never half-fitted
+            # (e.g. a predict_fn that raises on the probe rows).
+            params = self.get_params(deep=False)
+            for name in list(vars(self)):
+                if name not in params and not name.startswith("_sklearn"):
+                    delattr(self, name)
+            raise
+
+    def _fit(self, X, y):
         _check_2d(X)
         validate_data(self, X, skip_check_array=True)
         names = getattr(self, "feature_names_in_", None)
         self._encoder = TabularEncoder().fit(X, self.categorical_features, names)
-        X = self._encoder.encode(X, names)
+        with named_input("X"):
+            X = self._encoder.encode(X, names)
         n, d = X.shape
         categorical = self._encoder.categorical
         if self.feature_groups is not None:
@@ -414,7 +434,9 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         # its output shape decides the mode and the number of outputs.
         # (A JAX model sees float64 as it will at explain time.)
         with x64_scope() if self.jax_model else contextlib.nullcontext():
-            probe = ModelCaller(fn, n, make_input=self._make_input)(X[: min(n, 2)])
+            probe = ModelCaller(fn, n, make_input=self._make_input)(
+                X[: min(n, 2)], what="training rows"
+            )
         if self.mode == "auto":
             self.mode_ = "classification" if probe.shape[1] >= 2 else "regression"
         else:
@@ -427,6 +449,7 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
                 f"returned {probe.shape[1]}."
             )
         self.output_names_ = output_names
+        self._prior_table()  # a bad prior fails here, not at explain time
         self._device_model = (
             self._make_device_model(fn, X.dtype) if self.jax_model else None
         )
@@ -520,7 +543,8 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         _check_2d(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        return self._encoder.encode(X, getattr(self, "feature_names_in_", None))
+        with named_input("X"):
+            return self._encoder.encode(X, getattr(self, "feature_names_in_", None))
 
     # -- explain -----------------------------------------------------------------
 
@@ -563,9 +587,14 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
             results = self._run(X, codes, self.n_samples)
         return self._assemble(X, codes, results)
 
-    def _run(self, X, codes, n_samples, with_se=False):
-        """Explain encoded rows with ``n_samples`` samples each; chunk results."""
+    def _run(self, X, codes, n_samples, with_se=False, index=None):
+        """Explain encoded rows with ``n_samples`` samples each; chunk results.
+
+        ``index`` gives the rows' positions in the caller's ``X`` (for error
+        messages); default ``0..n-1``.
+        """
         n, d = X.shape
+        index = np.arange(n) if index is None else index
         fn, _ = resolve_predict_fn(self.predict_fn, self.mode)
         batch = None if self.batch_size == "auto" else self.batch_size
         caller = ModelCaller(
@@ -582,10 +611,12 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         starts = list(range(0, n, rows))
         progress = self._progress(len(starts))
         if self.n_jobs in (None, 1) or len(starts) == 1:
-            results = work.run_pipelined(X, codes, starts, rows, progress)
+            results = work.run_pipelined(X, codes, index, starts, rows, progress)
         else:
             tasks = (
-                delayed(work.run_one)(X[s : s + rows], codes[s : s + rows])
+                delayed(work.run_one)(
+                    X[s : s + rows], codes[s : s + rows], index[s : s + rows]
+                )
                 for s in starts
             )
             results = _run_parallel(self.n_jobs, tasks, progress)
@@ -608,7 +639,9 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         final = [None] * X.shape[0]
         n_samples = _AUTO_START
         while remaining.size:
-            chunks = self._run(X[remaining], codes[remaining], n_samples, with_se=True)
+            chunks = self._run(
+                X[remaining], codes[remaining], n_samples, with_se=True, index=remaining
+            )
             part = {key: np.concatenate([c[key] for c in chunks]) for key in chunks[0]}
             settled = _top_k_settled(part["coef"][:, 0], part.pop("coef_se"), k)
             if 2 * n_samples > _AUTO_CAP:
@@ -766,14 +799,15 @@ def _pad_rows(a, size, repeat=False):
 
 
 def _check_2d(X):
-    """Raise scikit-learn's usual errors for input that is not a 2-D table."""
+    """Raise scikit-learn's usual errors, naming X, for input that is not a 2-D table."""
     if hasattr(X, "columns") and hasattr(X, "iloc"):
         if X.shape[0] == 0 or X.shape[1] == 0:
             raise ValueError(
                 f"X must have at least one row and one column, got {X.shape}."
             )
         return
-    check_array(X, dtype=None, ensure_all_finite=False)
+    with named_input("X"):
+        check_array(X, dtype=None, ensure_all_finite=False)
 
 
 class _ChunkWork:
@@ -788,10 +822,36 @@ class _ChunkWork:
         self.seed = seed
         self.method = resolve_method(est.feature_selection, est.n_features)
         self.dtype = dtype
-        self.size = _chunk_rows(self.n_samples, est.n_features_in_)
+        p = (
+            est._plan.n_groups
+            if isinstance(est._plan, GroupPlan)
+            else est.n_features_in_
+        )
+        n_labels = 1 if labels is None else labels.size
+        vmapped = (
+            self.method == "forward_selection" and est.n_features < p <= VMAP_CANDIDATES
+        )
+        self.size = _chunk_rows(
+            self.n_samples,
+            max(est.n_features_in_, p),
+            n_labels * p * p * (p if vmapped else 1),
+        )
         self.prior = est._prior_table()
         with x64_scope():
             self.tables = est._plan.device_tables(dtype, est.kernel_width_)
+
+    # joblib backends that run in other processes (dask, loky) pickle the work.
+    # A pickled float64 JAX array comes back as float32 outside x64_scope, so
+    # the tables travel as numpy arrays and become JAX arrays again in scope.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["tables"] = {k: np.asarray(v) for k, v in self.tables.items()}
+        return state
+
+    def __setstate__(self, state):
+        with x64_scope():
+            state["tables"] = {k: jnp.asarray(v) for k, v in state["tables"].items()}
+        self.__dict__.update(state)
 
     def _dispatch(self, X, codes):
         """Start sampling a chunk (asynchronously).
@@ -824,12 +884,14 @@ class _ChunkWork:
             )
         return b, X_model, Z
 
-    def _finish(self, b, X_model, Z, materialize=True):
+    def _finish(self, b, X_model, Z, index, materialize=True):
         """Call the model on a sampled chunk and fit its surrogates.
 
-        With ``materialize=False`` the surrogate arrays stay on the device
-        (still being computed, JAX being asynchronous) so that the caller can
-        move on to the next chunk's model calls; see :meth:`_materialize`.
+        ``index`` (b,) are the rows' positions in the caller's ``X`` (errors
+        name them). With ``materialize=False`` the surrogate arrays stay on
+        the device (still being computed, JAX being asynchronous) so that the
+        caller can move on to the next chunk's model calls; see
+        :meth:`_materialize`.
         """
         est = self.est
         # (b, n, d) views of the feature-major samples: each row's block is an
@@ -840,7 +902,7 @@ class _ChunkWork:
                 Y = device(X_model, b, est.n_outputs_)
             model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
         else:
-            Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1))
+            Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1), index)
             model_pred = Y[:, 0, :]
         if self.labels is None:
             labels = (
@@ -899,35 +961,58 @@ class _ChunkWork:
                     fm=True,
                 )
                 full["coef_se"] = np.asarray(se)
-        out = dict(full, model_pred=model_pred, labels=labels, _rows=b)
+        out = dict(full, model_pred=model_pred, labels=labels, _rows=index)
         return self._materialize(out) if materialize else out
 
     @staticmethod
     def _materialize(out):
         """Numpy arrays of the real rows (waits for the device if needed)."""
-        b = out.pop("_rows")
-        return {k: np.asarray(v)[:b] for k, v in out.items()}
+        index = out.pop("_rows")
+        out = {k: np.asarray(v)[: len(index)] for k, v in out.items()}
+        _check_finite(out, index)
+        return out
 
-    def run_one(self, X, codes):
-        return self._finish(*self._dispatch(X, codes))
+    def run_one(self, X, codes, index):
+        return self._finish(*self._dispatch(X, codes), index)
 
-    def run_pipelined(self, X, codes, starts, rows, progress=None):
-        """Explain chunk after chunk, sampling the next while the model runs."""
+    def run_pipelined(self, X, codes, index, starts, rows, progress=None):
+        """Explain chunk after chunk, sampling the next while the model runs.
+
+        ``index`` gives the rows' positions in the caller's ``X``.
+        """
         results = []
         pending = self._dispatch(
             X[starts[0] : starts[0] + rows], codes[starts[0] : starts[0] + rows]
         )
-        for c, _ in enumerate(starts):
+        for c, start in enumerate(starts):
             current = pending
             if c + 1 < len(starts):
                 s = starts[c + 1]
                 pending = self._dispatch(X[s : s + rows], codes[s : s + rows])
-            results.append(self._finish(*current, materialize=False))
+            results.append(
+                self._finish(*current, index[start : start + rows], materialize=False)
+            )
             if progress is not None:
                 progress.update(1)
         if progress is not None:
             progress.close()
         return [self._materialize(r) for r in results]
+
+
+def _check_finite(out, index):
+    """Refuse to return surrogates that overflowed (NaN or infinity)."""
+    finite = np.ones(len(index), dtype=bool)
+    for k in ("coef", "intercept", "score", "local_pred"):
+        finite &= np.isfinite(out[k]).reshape(len(index), -1).all(axis=1)
+    if not finite.all():
+        rows = np.asarray(index)[~finite]
+        raise ValueError(
+            f"The surrogates of rows {rows[:5].tolist()}"
+            f"{'...' if rows.size > 5 else ''} of X are not finite (numeric "
+            "overflow): these rows lie too far from the training data, or the "
+            "model's outputs, the kernel weights or the prior are too large, for "
+            f"{out['coef'].dtype.name} arithmetic."
+        )
 
 
 def _run_parallel(n_jobs, tasks, progress=None):
@@ -949,10 +1034,11 @@ def _run_parallel(n_jobs, tasks, progress=None):
 
 def _fit_user_surrogate(est, Z, Yl, w, method, b):
     """Slow path: feature selection in JAX, then a user regressor per row and label."""
-    from ._ridge import weighted_moments
+    from ._ridge import target_scale, weighted_moments
     from ._selection import lasso_path_masks, select_features
 
-    m = weighted_moments(Z, Yl, w)
+    # Selection is scale-free; scaled targets keep its sums of squares in range.
+    m = weighted_moments(Z, Yl / target_scale(Yl)[:, None, :], w)
     if method == "lasso_path":
         masks = lasso_path_masks(m.gram, m.zy, est.n_features)
     else:

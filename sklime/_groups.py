@@ -13,6 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._kernels import unit_distance_weight
+
 __all__ = ["GroupPlan", "resolve_groups", "sample_groups"]
 
 
@@ -146,7 +148,7 @@ class GroupPlan:
             "p_on": jnp.asarray(0.5, jnp.float32),
             # GLIME: each group is on independently with 1 / (1 + c).
             "p_glime": jnp.asarray(
-                1 / (1 + np.exp(-0.5 / kernel_width**2)), jnp.float32
+                1 / (1 + unit_distance_weight(kernel_width)), jnp.float32
             ),
         }
 

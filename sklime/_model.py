@@ -89,22 +89,33 @@ class ModelCaller:
         self.binary = binary
         self.make_input = make_input
 
-    def _call(self, block, start):
+    def _call(self, block, start, where):
+        """Outputs of ``fn`` on ``block``, checked.
+
+        ``start`` is the position of the block's first row in the rows the
+        caller asked about; ``where(first, last)`` describes those rows in
+        error messages (e.g. "the samples of explained rows 3..4").
+        """
         rows = block.shape[0]
         inputs = block if self.make_input is None else self.make_input(block)
         try:
             out = self.fn(inputs)
         except Exception as exc:
             raise RuntimeError(
-                f"predict_fn raised {type(exc).__name__} on sample rows "
-                f"{start}..{start + rows - 1}: {exc}"
+                f"predict_fn raised {type(exc).__name__} on "
+                f"{where(start, start + rows - 1)}: {exc}"
             ) from exc
+        kind = type(out).__name__
         try:
-            out = np.asarray(out, dtype=np.float64)
+            out = np.asarray(out)
+            if out.dtype.kind == "c":
+                raise TypeError("complex numbers")
+            out = out.astype(np.float64, copy=False)
         except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"predict_fn must return numbers; got {type(out).__name__} that "
-                f"numpy cannot convert to floats: {exc}"
+                f"predict_fn must return real numbers; got {kind} "
+                f"that numpy cannot convert to floats ({exc}), on "
+                f"{where(start, start + rows - 1)}."
             ) from exc
         if out.ndim == 2 and out.shape[1] == 1 and not self.binary:
             out = out[:, 0]
@@ -115,34 +126,59 @@ class ModelCaller:
         if out.ndim != 2 or out.shape[0] != rows:
             raise ValueError(
                 f"predict_fn must return an array of shape ({rows},) or "
-                f"({rows}, n_outputs) for {rows} rows; got shape {np.shape(out)}."
+                f"({rows}, n_outputs) for {rows} rows; got shape {np.shape(out)}, "
+                f"on {where(start, start + rows - 1)}."
             )
         if self.n_outputs is not None and out.shape[1] != self.n_outputs:
             raise ValueError(
                 f"predict_fn returned {out.shape[1]} outputs per row; it returned "
-                f"{self.n_outputs} when the explainer was fitted."
+                f"{self.n_outputs} when the explainer was fitted (on "
+                f"{where(start, start + rows - 1)})."
             )
         if not np.isfinite(out).all():
             bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
             raise ValueError(
-                f"predict_fn returned NaN or infinity for {bad.size} of {rows} rows "
-                f"(sample rows {start + bad[:5]}...)."
+                f"predict_fn returned NaN or infinity for {bad.size} of {rows} rows, "
+                f"on {where(start + bad[0], start + bad[-1])}."
             )
         return out
 
-    def __call__(self, X):
-        """Outputs ``(m, k)`` for the rows of ``X (m, d)``, in ``batch_size`` slices."""
+    def __call__(self, X, what="sample rows"):
+        """Outputs ``(m, k)`` for the rows of ``X (m, d)``, in ``batch_size`` slices.
+
+        ``what`` names the rows in error messages ("training rows 0..1").
+        """
         m = X.shape[0]
         size = m if self.batch_size is None else self.batch_size
-        blocks = [self._call(X[s : s + size], s) for s in range(0, m, size)]
+
+        def where(first, last):
+            return f"{what} {first}..{last}"
+
+        blocks = [self._call(X[s : s + size], s, where) for s in range(0, m, size)]
         return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
-    def per_row(self, X):
-        """Outputs ``(b, n, k)`` for samples ``X (b, n, d)`` of ``b`` rows."""
+    def per_row(self, X, rows=None):
+        """Outputs ``(b, n, k)`` for samples ``X (b, n, d)`` of ``b`` rows.
+
+        ``rows`` (b,) are the positions of these rows among the rows being
+        explained (default ``0..b-1``); errors name the explained rows involved.
+        """
         b, n, d = X.shape
+        rows = np.arange(b) if rows is None else np.asarray(rows)
+
+        def where(first, last):
+            lo, hi = rows[first // n], rows[last // n]
+            span = f"row {lo}" if lo == hi else f"rows {lo}..{hi}"
+            return f"the samples of explained {span}"
+
         if self.batch_size is None:
-            return np.stack([self(X[i]) for i in range(b)])
-        return self(X.reshape(b * n, d)).reshape(b, n, -1)
+            return np.stack([self._call(X[i], i * n, where) for i in range(b)])
+        flat = X.reshape(b * n, d)
+        size = self.batch_size
+        blocks = [
+            self._call(flat[s : s + size], s, where) for s in range(0, b * n, size)
+        ]
+        return np.concatenate(blocks).reshape(b, n, -1)
 
 
 def check_probabilities(Y):

@@ -12,6 +12,7 @@ the weighted, centred Gram matrix so that feature selection (sub-models on
 subsets of the features) reuses it without touching the samples again.
 """
 
+from numbers import Real
 from typing import NamedTuple
 
 import jax
@@ -20,11 +21,13 @@ import numpy as np
 
 from ._backend import x64_scope
 from ._linalg import cholesky_solve
+from ._sampling import _real_array
 
 __all__ = [
     "Moments",
     "r2_from_predictions",
     "solve_ridge",
+    "target_scale",
     "weighted_moments",
     "weighted_ridge",
 ]
@@ -46,6 +49,30 @@ class Moments(NamedTuple):
     gram: jax.Array
     zy: jax.Array
     syy: jax.Array
+
+
+def target_scale(y):
+    """A power of two per target near its largest magnitude.
+
+    Dividing targets by it is exact (no rounding) and brings them into
+    ``[-2, 2]``, so that their squares neither overflow (model outputs of
+    ``1e200``, or ``1e20`` in float32) nor underflow. Ridge coefficients,
+    intercepts and predictions are linear in the targets and scale back
+    exactly; R^2 and feature selection do not change.
+
+    Parameters
+    ----------
+    y : array of shape (b, n, L)
+
+    Returns
+    -------
+    scale : array of shape (b, L)
+        1 for an all-zero target.
+    """
+    m = jnp.max(jnp.abs(y), axis=1)
+    _, e = jnp.frexp(m)
+    s = jnp.ldexp(jnp.ones_like(m), e - 1)  # 2**(e-1) <= m < 2**e
+    return jnp.where((m > 0) & (s > 0) & jnp.isfinite(s), s, 1)
 
 
 def weighted_moments(Z, y, w, feature_major=False):
@@ -92,8 +119,10 @@ def solve_ridge(m, alpha, mask=None, prior=None):
     ----------
     m : Moments
     alpha : float
-        Ridge strength (``>= 0``; 0 gets a tiny relative jitter so singular
-        systems still give a least-squares solution).
+        Ridge strength (``>= 0``). A strength below a tiny relative jitter
+        (``16 * eps`` times the mean diagonal of the Gram matrix), 0 included,
+        is raised to it, so that singular systems (collinear features, fewer
+        samples than features) still give a finite least-squares solution.
     mask : bool array of shape (b, p) or (b, L, p), default=None
         Features in the model; the others get coefficient 0.
     prior : array of shape (b, L, p), default=None
@@ -116,7 +145,7 @@ def solve_ridge(m, alpha, mask=None, prior=None):
     eye = jnp.eye(p, dtype=gram.dtype)
     scale = jnp.trace(m.gram, axis1=1, axis2=2)[:, None, None, None] / p
     jitter = 16 * jnp.finfo(gram.dtype).eps * jnp.maximum(scale, 1e-30)
-    reg = jnp.maximum(alpha, 0) + jnp.where(alpha > 0, 0, jitter)
+    reg = jnp.maximum(alpha, jitter)
     A = gram * mf[..., :, None] * mf[..., None, :] + eye * (reg * mf[..., None, :])
     A = A + eye * (1 - mf)[..., None, :]
     if prior is not None:
@@ -152,10 +181,12 @@ def predict(Z, coef, intercept, feature_major=False):
 
 @jax.jit
 def _weighted_ridge(Z, y, w, alpha):
+    s = target_scale(y)
+    y = y / s[:, None, :]
     m = weighted_moments(Z, y, w)
     coef, intercept = solve_ridge(m, alpha)
     score = r2_from_predictions(y, predict(Z, coef, intercept), w)
-    return coef, intercept, score
+    return coef * s[..., None], intercept * s, score
 
 
 def weighted_ridge(Z, y, sample_weight, alpha=1.0):
@@ -194,12 +225,21 @@ def weighted_ridge(Z, y, sample_weight, alpha=1.0):
     >>> np.round(coef[0], 6).tolist(), np.round(intercept, 6).tolist()
     ([1.0, -2.0, 0.5], [3.0, 3.0])
     """
-    Z = np.asarray(Z)
+    Z = _real_array(Z, "Z")
     dtype = np.float32 if Z.dtype == np.float32 else np.float64
-    y = np.asarray(y, dtype)
-    w = np.asarray(sample_weight, dtype)
-    if Z.ndim != 3:
-        raise ValueError(f"Z must have shape (b, n, p), got {Z.shape}.")
+    y = _real_array(y, "y").astype(dtype)
+    w = _real_array(sample_weight, "sample_weight").astype(dtype)
+    if Z.ndim != 3 or 0 in Z.shape[1:]:
+        raise ValueError(
+            f"Z must have shape (b, n, p) with n >= 1 samples and p >= 1 "
+            f"features, got {Z.shape}."
+        )
+    if (
+        isinstance(alpha, bool | np.bool_)
+        or not isinstance(alpha, Real)
+        or not 0 <= alpha < np.inf
+    ):
+        raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}.")
     single = y.ndim == 2
     if single:
         y = y[..., None]
@@ -218,6 +258,11 @@ def weighted_ridge(Z, y, sample_weight, alpha=1.0):
     with x64_scope():
         out = _weighted_ridge(Z.astype(dtype), y, w, dtype(alpha))
         coef, intercept, score = (np.asarray(a) for a in out)
+    if not all(np.isfinite(a).all() for a in (coef, intercept, score)):
+        raise ValueError(
+            "weighted_ridge overflowed (NaN or infinity in the fit): Z or "
+            f"sample_weight are too large for {np.dtype(dtype).name}; rescale them."
+        )
     if single:
         return coef[:, 0], intercept[:, 0], score[:, 0]
     return coef, intercept, score

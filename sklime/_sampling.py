@@ -13,6 +13,7 @@ directly so that it draws exactly one uniform number per sampled value.
 """
 
 from functools import partial, wraps
+from numbers import Integral
 
 import jax
 import jax.numpy as jnp
@@ -61,6 +62,15 @@ def _as_keys(keys, n=None):
             )
     if keys.ndim == 0:
         keys = jax.random.split(keys, 1 if n is None else n)
+    if keys.ndim != 1:
+        raise ValueError(
+            f"keys must be a single key or a 1-D array of keys, got shape {keys.shape}."
+        )
+    if n is not None and keys.shape[0] != n:
+        raise ValueError(
+            f"keys holds {keys.shape[0]} keys for {n} instances; pass one key per "
+            "instance (or a single key, which is split)."
+        )
     return keys
 
 
@@ -96,12 +106,108 @@ def _with_first(first, rest):
 
 
 # ----------------------------------------------------------------------------
+# Argument checks of the public samplers (numpy, before any kernel runs)
+# ----------------------------------------------------------------------------
+
+
+def _check_count(value, name, minimum):
+    """``value`` as an int ``>= minimum``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def _real_array(value, name):
+    """``value`` as a numpy array of real numbers (bool, int or float)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind in "biuf":
+        return arr
+    if arr.dtype.kind == "O":
+        try:
+            return arr.astype(np.float64)
+        except (TypeError, ValueError):
+            pass
+    raise TypeError(
+        f"{name} must hold real numbers, got an array of dtype {arr.dtype}."
+    )
+
+
+def _check_rows(value, name, integer=False):
+    """A 2-D array (b >= 1 rows) of finite numbers; integers if ``integer``."""
+    arr = _real_array(value, name)
+    if arr.ndim != 2 or arr.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a 2-D array (n_instances, n_features) with at least "
+            f"one row, got shape {arr.shape}."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinity.")
+    if integer and (arr != np.round(arr)).any():
+        raise ValueError(f"{name} must hold integer codes.")
+    return arr
+
+
+def _check_codes(value, name, shape, n_codes):
+    """Integer codes in ``[0, n_codes)`` per feature, of the given shape."""
+    arr = _check_rows(value, name, integer=True)
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {arr.shape}.")
+    if (arr < 0).any() or (arr >= n_codes).any():
+        raise ValueError(
+            f"{name} must hold codes in [0, {n_codes - 1}] (one per category or bin)."
+        )
+    return arr.astype(np.int32)
+
+
+def _check_param(value, name, shape, dtype, finite=True, low=None, high=None):
+    """``value`` broadcast to ``shape`` in ``dtype``, checked; a numpy array."""
+    arr = _real_array(value, name)
+    try:
+        arr = np.broadcast_to(arr, shape)
+    except ValueError:
+        raise ValueError(
+            f"{name} of shape {arr.shape} does not broadcast to {shape}."
+        ) from None
+    with np.errstate(over="ignore"):
+        arr = arr.astype(dtype)
+    if np.isnan(arr).any() or (finite and not np.isfinite(arr).all()):
+        kind = "finite" if finite else "free of NaN"
+        raise ValueError(f"{name} must be {kind} (in {np.dtype(dtype).name}).")
+    if low is not None and (arr < low).any():
+        raise ValueError(
+            f"{name} must be >= {low}" + ("." if high is None else f" and <= {high}.")
+        )
+    if high is not None and (arr > high).any():
+        raise ValueError(f"{name} must be >= {low} and <= {high}.")
+    return arr
+
+
+def _check_bounds(lower, upper):
+    """Every interval ``[lower, upper]`` must reach the finite numbers."""
+    if (np.asarray(lower) == np.inf).any():
+        raise ValueError("lower must be < inf (the interval holds no finite value).")
+    if (np.asarray(upper) == -np.inf).any():
+        raise ValueError("upper must be > -inf (the interval holds no finite value).")
+
+
+def _finite(out, what):
+    """Raise if a sampler's numpy output overflowed."""
+    if not np.isfinite(out).all():
+        raise ValueError(
+            f"the samples overflow (NaN or infinity): {what} too large for "
+            f"{out.dtype.name}."
+        )
+    return out
+
+
+# ----------------------------------------------------------------------------
 # Gaussian
 # ----------------------------------------------------------------------------
 
 
 @_x64
-@partial(jax.jit, static_argnames=("n_samples",))
 def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
     """Gaussian samples around a centre, with a per-feature scale.
 
@@ -120,7 +226,7 @@ def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
     center : array of shape (d,) or (b, d), default=None
         Centre of the Gaussian; ``None`` means the instance.
     scale : float or array of shape (d,) or (b, d), default=1.0
-        Standard deviation per feature.
+        Standard deviation per feature (non-negative).
 
     Returns
     -------
@@ -137,15 +243,27 @@ def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
     >>> S.shape, bool((S[:, 0] == 0).all())
     ((2, 1000, 3), True)
     """
-    instances = _as_float(instances)
+    instances = _as_float(_check_rows(instances, "instances"))
     b, d = instances.shape
     keys = _as_keys(keys, b)
+    n_samples = _check_count(n_samples, "n_samples", 1)
+    dtype = instances.dtype
+    center = (
+        instances if center is None else _check_param(center, "center", (b, d), dtype)
+    )
+    scale = _check_param(scale, "scale", (b, d), dtype, low=0)
+    out = _sample_gaussian(keys, instances, n_samples, center, scale)
+    return _finite(np.asarray(out), "center or scale")
+
+
+@partial(jax.jit, static_argnames=("n_samples",))
+def _sample_gaussian(keys, instances, n_samples, center, scale):
+    b, d = instances.shape
     z = jax.vmap(lambda k: jax.random.normal(k, (n_samples - 1, d), instances.dtype))(
         keys
     )
-    center = instances if center is None else jnp.asarray(center, instances.dtype)
-    center = jnp.broadcast_to(center, (b, d))[:, None, :]
-    scale = jnp.broadcast_to(jnp.asarray(scale, instances.dtype), (b, d))[:, None, :]
+    center = jnp.asarray(center, instances.dtype)[:, None, :]
+    scale = jnp.asarray(scale, instances.dtype)[:, None, :]
     return _with_first(instances, center + scale * z)
 
 
@@ -155,7 +273,6 @@ def sample_gaussian(keys, instances, n_samples, center=None, scale=1.0):
 
 
 @_x64
-@partial(jax.jit, static_argnames=("n_samples", "n_features", "dtype"))
 def sample_masks(keys, n_samples, n_features, p=0.5, dtype=jnp.float32):
     """Binary masks: each feature is on (1) with probability ``p``.
 
@@ -185,27 +302,35 @@ def sample_masks(keys, n_samples, n_features, p=0.5, dtype=jnp.float32):
     ((3, 2000, 4), 1.0)
     """
     keys = _as_keys(keys)
+    n_samples = _check_count(n_samples, "n_samples", 1)
+    n_features = _check_count(n_features, "n_features", 0)
+    p = _check_param(p, "p", (keys.shape[0], n_features), np.float32, low=0, high=1)
+    return _sample_masks(keys, n_samples, n_features, p, dtype)
+
+
+@partial(jax.jit, static_argnames=("n_samples", "n_features", "dtype"))
+def _sample_masks(keys, n_samples, n_features, p, dtype):
     u = uniform_samples(keys, n_samples, n_features)
-    p = jnp.broadcast_to(jnp.asarray(p, jnp.float32), (keys.shape[0], n_features))
     rest = (u < p[:, None, :]).astype(dtype)
     return _with_first(jnp.ones((keys.shape[0], n_features), dtype), rest)
 
 
 @_x64
-@jax.jit
 def apply_masks(masks, instances, baseline):
     """Map binary masks to model inputs: ``mask * x + (1 - mask) * baseline``.
 
     Parameters
     ----------
     masks : array of shape (b, n, d)
-        1 keeps the instance's value, 0 takes the baseline's.
+        1 keeps the instance's value, 0 takes the baseline's; values in
+        between interpolate.
     instances : array of shape (b, d)
     baseline : scalar or array of shape (d,) or (b, d)
 
     Returns
     -------
-    samples : jax array of shape (b, n, d), dtype of ``instances``
+    samples : jax array of shape (b, n, d)
+        float32 for float32 ``instances``, else float64.
 
     Examples
     --------
@@ -215,9 +340,24 @@ def apply_masks(masks, instances, baseline):
     >>> apply_masks(m, np.array([[5.0, 7.0]]), 0.0).tolist()
     [[[5.0, 0.0], [0.0, 7.0]]]
     """
-    instances = jnp.asarray(instances)
-    masks = jnp.asarray(masks, instances.dtype)
-    baseline = jnp.broadcast_to(jnp.asarray(baseline, instances.dtype), instances.shape)
+    instances = _as_float(_check_rows(instances, "instances"))
+    b, d = instances.shape
+    dtype = instances.dtype
+    m = _real_array(masks, "masks")
+    if m.ndim != 3 or m.shape[0] != b or m.shape[2] != d:
+        raise ValueError(
+            f"masks must have shape (b, n_samples, d) = ({b}, n_samples, {d}) for "
+            f"instances of shape {(b, d)}, got {m.shape}."
+        )
+    if not np.isfinite(m).all() or (m < 0).any() or (m > 1).any():
+        raise ValueError("masks must hold values in [0, 1] (1 keeps the instance).")
+    baseline = _check_param(baseline, "baseline", (b, d), dtype)
+    out = _apply_masks(jnp.asarray(m, dtype), instances, jnp.asarray(baseline))
+    return _finite(np.asarray(out), "instances or baseline")
+
+
+@jax.jit
+def _apply_masks(masks, instances, baseline):
     return masks * instances[:, None, :] + (1 - masks) * baseline[:, None, :]
 
 
@@ -332,9 +472,20 @@ def sample_categorical(keys, instances, frequencies, n_samples):
     >>> bool(abs((C[0, 1:] == 2).mean() - 0.75) < 0.03), int((C == 1).sum())
     (True, 0)
     """
-    cdf = _cdf_table(frequencies, jnp.float32)
-    instances = jnp.asarray(instances, jnp.int32)
-    return _sample_categorical(_as_keys(keys), instances, cdf, int(n_samples))
+    f = _real_array(frequencies, "frequencies")
+    rows = _check_rows(instances, "instances", integer=True)
+    d = rows.shape[1]
+    if f.ndim != 2 or f.shape[0] != d:
+        raise ValueError(
+            f"frequencies must have shape (n_features, n_categories) with "
+            f"n_features = instances.shape[1]; got {f.shape} for instances of "
+            f"shape {rows.shape}."
+        )
+    cdf = _cdf_table(f, jnp.float32)
+    instances = _check_codes(rows, "instances", rows.shape, f.shape[1])
+    keys = _as_keys(keys, instances.shape[0])
+    n_samples = _check_count(n_samples, "n_samples", 1)
+    return _sample_categorical(keys, jnp.asarray(instances), cdf, n_samples)
 
 
 # ----------------------------------------------------------------------------
@@ -435,20 +586,32 @@ def sample_truncated_normal(key, mean, std, lower, upper, shape=None, dtype=None
     >>> bool((v >= 1).all() and (v <= 2).all())
     True
     """
-    t = truncnorm_tables(mean, std, lower, upper)
+    given = {"mean": mean, "std": std, "lower": lower, "upper": upper}
+    arrays = {k: _real_array(v, k) for k, v in given.items()}
     if dtype is None:
-        params = (mean, std, lower, upper)
         dtype = np.result_type(
-            *(v if isinstance(v, int | float) else np.asarray(v) for v in params)
+            *(v if isinstance(v, int | float) else arrays[k] for k, v in given.items())
         )
         if dtype not in FLOAT_DTYPES:
             dtype = np.float64
-    shape = np.broadcast_shapes(t["mean"].shape, shape or ())
+    elif np.dtype(dtype) not in FLOAT_DTYPES:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}.")
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values()), shape or ())
+    except ValueError:
+        raise ValueError(
+            f"shape {shape} and the parameters' shapes "
+            f"{[a.shape for a in arrays.values()]} do not broadcast together."
+        ) from None
+    for k, a in arrays.items():  # mean and std finite; bounds may be infinite
+        _check_param(a, k, shape, dtype, finite=k in ("mean", "std"))
+    _check_bounds(arrays["lower"], arrays["upper"])
+    t = truncnorm_tables(*arrays.values())
     r = jax.random.uniform(key, shape, dtype)
     params = {
         k: jnp.asarray(v, bool if k == "degenerate" else dtype) for k, v in t.items()
     }
-    return _truncnorm_jit(r, **params)
+    return _finite(np.asarray(_truncnorm_jit(r, **params)), "mean or std")
 
 
 _truncnorm_jit = jax.jit(truncnorm_from_uniform)
@@ -505,13 +668,30 @@ def sample_binned(
     >>> bool(((V >= lo[0, B]) & (V <= hi[0, B])).all())
     True
     """
-    instances = _as_float(instances)
+    instances = _as_float(_check_rows(instances, "instances"))
     dtype = instances.dtype
-    cdf = _cdf_table(frequencies, dtype)
+    b, d = instances.shape
+    f = _real_array(frequencies, "frequencies")
+    if f.ndim != 2 or f.shape[0] != d:
+        raise ValueError(
+            f"frequencies must have shape (n_features, n_bins) with n_features = "
+            f"instances.shape[1]; got {f.shape} for instances of shape {(b, d)}."
+        )
+    cdf = _cdf_table(f, dtype)
+    params = {"mean": mean, "std": std, "lower": lower, "upper": upper}
+    params = {
+        k: _check_param(v, k, f.shape, np.float64, finite=k in ("mean", "std"))
+        for k, v in params.items()
+    }
+    _check_bounds(params["lower"], params["upper"])
     tables = {
         k: jnp.asarray(v, bool if k == "degenerate" else dtype)
-        for k, v in truncnorm_tables(mean, std, lower, upper).items()
+        for k, v in truncnorm_tables(*params.values()).items()
     }
-    instance_bins = jnp.asarray(instance_bins, jnp.int32)
-    keys = _as_keys(keys)
-    return _sample_binned(keys, instances, instance_bins, cdf, tables, n_samples)
+    instance_bins = _check_codes(instance_bins, "instance_bins", (b, d), f.shape[1])
+    keys = _as_keys(keys, b)
+    n_samples = _check_count(n_samples, "n_samples", 1)
+    bins, values = _sample_binned(
+        keys, instances, jnp.asarray(instance_bins), cdf, tables, n_samples
+    )
+    return bins, _finite(np.asarray(values), "mean or std")

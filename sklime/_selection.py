@@ -26,6 +26,10 @@ __all__ = ["METHODS", "lasso_path_masks", "resolve_method", "select_features"]
 
 METHODS = ("auto", "none", "forward_selection", "highest_weights", "lasso_path")
 
+#: Forward selection fits its candidates at once (vmapped) up to this many
+#: features, one after the other beyond.
+VMAP_CANDIDATES = 64
+
 
 def resolve_method(method, n_features):
     """``"auto"`` becomes ``lime``'s choice for ``n_features``."""
@@ -57,7 +61,7 @@ def _r2_of_masks(m, masks):
         explained = jnp.sum(coef * jnp.swapaxes(m.zy, 1, 2), axis=-1)
         return explained
 
-    explained = jax.vmap(one)(flat) if p <= 64 else jax.lax.map(one, flat)
+    explained = jax.vmap(one)(flat) if p <= VMAP_CANDIDATES else jax.lax.map(one, flat)
     sst = m.syy[None]
     r2 = jnp.where(sst > 0, explained / jnp.where(sst > 0, sst, 1), 0.0)
     return r2.transpose(1, 2, 0)  # (b, L, c)

@@ -18,7 +18,13 @@ import numpy as np
 from ._distances import row_distances
 from ._kernels import exponential_kernel
 from ._linalg import cholesky_solve
-from ._ridge import predict, r2_from_predictions, solve_ridge, weighted_moments
+from ._ridge import (
+    predict,
+    r2_from_predictions,
+    solve_ridge,
+    target_scale,
+    weighted_moments,
+)
 from ._selection import lasso_path_masks, select_features
 
 __all__ = ["SurrogateFit", "coef_standard_errors", "fit_surrogates"]
@@ -49,19 +55,28 @@ def _instances(Z, fm):
     return Z[:, :, 0] if fm else Z[:, 0, :]
 
 
-def _finish(Z, Y, w, m, mask, alpha, prior=None, fm=False):
+def _scaled(Y, prior):
+    """Targets (and prior) divided by :func:`~sklime._ridge.target_scale`."""
+    s = target_scale(Y)
+    prior = None if prior is None else prior / s[..., None]
+    return Y / s[:, None, :], prior, s
+
+
+def _finish(Z, Y, w, m, mask, alpha, prior, s, fm=False):
+    """Ridge on scaled targets ``Y``; results scaled back by ``s``."""
     coef, intercept = solve_ridge(m, alpha, mask, prior)
     pred = predict(Z, coef, intercept, fm)
     score = r2_from_predictions(Y, pred, w)
-    return SurrogateFit(coef, intercept, score, pred[:, 0, :])
+    return SurrogateFit(coef * s[..., None], intercept * s, score, pred[:, 0, :] * s)
 
 
 @partial(jax.jit, static_argnames=("method", "n_features", "fm"))
 def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
     Z = Z.astype(Y.dtype)  # the fit runs in the targets' (compute) dtype
+    Y, prior, s = _scaled(Y, prior)
     m = weighted_moments(Z, Y, w, fm)
     mask = select_features(m, _instances(Z, fm), method, n_features)
-    return _finish(Z, Y, w, m, mask, alpha, prior, fm)
+    return _finish(Z, Y, w, m, mask, alpha, prior, s, fm)
 
 
 @partial(jax.jit, static_argnames=("fm",))
@@ -78,7 +93,10 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
         0 for features the surrogate does not use.
     """
     Z = Z.astype(Y.dtype)
-    m = weighted_moments(Z, Y[..., :1], w, fm)
+    s = target_scale(Y[..., :1])  # (b, 1): scale-free sums of squares
+    Y = Y[..., :1] / s[:, None]
+    coef, intercept = coef[:, :1] / s[..., None], intercept[:, :1] / s
+    m = weighted_moments(Z, Y, w, fm)
     mask = (coef[:, 0, :] != 0).astype(Z.dtype)
     p = coef.shape[-1]
     eye = jnp.eye(p, dtype=Z.dtype)
@@ -86,7 +104,7 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
     reg = jnp.maximum(alpha, 16 * jnp.finfo(Z.dtype).eps * scale)
     A = m.gram * mask[:, :, None] * mask[:, None, :] + eye * (reg * mask[:, None, :])
     A = A + eye * (1 - mask)[:, None, :]
-    resid = Y[..., 0] - predict(Z, coef[:, :1], intercept[:, :1], fm)[..., 0]
+    resid = Y[..., 0] - predict(Z, coef, intercept, fm)[..., 0]
     if fm:
         Zc = (Z - m.z_mean[:, :, None]) * mask[:, :, None]
         meat = jnp.einsum("bn,bpn,bqn->bpq", (w * resid) ** 2, Zc, Zc)
@@ -97,10 +115,16 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
         lambda e: cholesky_solve(A, jnp.broadcast_to(e, A.shape[:-1])), 0, -1
     )(eye)
     cov = inv @ meat @ inv
-    return jnp.sqrt(jnp.maximum(jnp.diagonal(cov, axis1=1, axis2=2), 0)) * mask
+    se = jnp.sqrt(jnp.maximum(jnp.diagonal(cov, axis1=1, axis2=2), 0))
+    return se * mask * s
 
 
-_moments = jax.jit(weighted_moments, static_argnames=("feature_major",))
+@partial(jax.jit, static_argnames=("fm",))
+def _scaled_moments(Z, Y, w, prior=None, fm=False):
+    Y, prior, s = _scaled(Y, prior)
+    return weighted_moments(Z, Y, w, fm), Y, prior, s
+
+
 _finish_jit = jax.jit(_finish, static_argnames=("fm",))
 
 
@@ -164,7 +188,7 @@ def fit_surrogates(
     fm = feature_major
     if method == "lasso_path":
         Z = jnp.asarray(Z).astype(jnp.asarray(Y).dtype)
-        m = _moments(Z, Y, w, feature_major=fm)
+        m, Y, prior, s = _scaled_moments(Z, Y, w, prior, fm=fm)
         mask = jnp.asarray(lasso_path_masks(m.gram, m.zy, n_features))
-        return _finish_jit(Z, Y, w, m, mask, alpha, prior, fm=fm)
+        return _finish_jit(Z, Y, w, m, mask, alpha, prior, s, fm=fm)
     return _fit(Z, Y, w, alpha, method, n_features, prior, fm)

@@ -26,6 +26,8 @@ import numpy as np
 from jax.scipy.special import ndtri
 from sklearn.preprocessing import StandardScaler
 
+from ._discretizer import sampling_bounds
+from ._kernels import unit_distance_weight
 from ._sampling import _cdf_table, truncnorm_tables
 
 __all__ = ["TabularPlan", "sample_tabular"]
@@ -169,8 +171,12 @@ class TabularPlan:
     def device_tables(self, dtype, kernel_width=1.0):
         """The tables as JAX arrays (inside x64_scope).
 
-        Sampling runs in float32 (random numbers carry 24 bits); ``dtype`` is
-        the dtype of the interpretable samples and the standardisation.
+        The uniforms and the inverse-CDF positions are float32 (random
+        numbers carry 24 bits); the values themselves (category values, bin
+        means, spreads and bounds) are in ``dtype``, the dtype of the data
+        and the standardisation, so that float64 data far from zero
+        (timestamps, ``1e6 + 1e-3 x``) or beyond float32's range is sampled at
+        its own precision and stays inside its bins.
         For every feature and category ``k`` the in-bin draw is folded into
         ``x = clip(a_k + b_k * ndtri(c_k + d_k * u), lower_k, upper_k)``, an
         affine map of the *same* uniform ``u`` that picked the category.
@@ -181,23 +187,39 @@ class TabularPlan:
         start = np.concatenate([np.zeros((cdf.shape[0], 1)), cdf[:, :-1]], axis=1)
         width = cdf - start
         inv = np.divide(t["dphi"], width, out=np.zeros_like(width), where=width > 0)
+        shrink, spread = glime_gaussian_factors(kernel_width)
+        lower, upper = sampling_bounds(t["lower"], t["upper"], dtype)
         return {
             "cdf": jnp.asarray(cdf[:, :-1].T, f32),  # (K - 1, d) thresholds
-            "values": jnp.asarray(self.values.T, f32),  # (K, d)
-            "a": jnp.asarray(t["mean"].T, f32),
-            "b": jnp.asarray((t["std"] * t["sign"]).T, f32),
+            "values": jnp.asarray(self.values.T, dtype),  # (K, d)
+            "a": jnp.asarray(t["mean"].T, dtype),
+            "b": jnp.asarray((t["std"] * t["sign"]).T, dtype),
             "c": jnp.asarray((t["phi_a"] - start * inv).T, f32),
             "d": jnp.asarray(inv.T, f32),
-            "lower": jnp.asarray(t["lower"].T, f32),
-            "upper": jnp.asarray(t["upper"].T, f32),
+            "lower": jnp.asarray(lower.T, dtype),
+            "upper": jnp.asarray(upper.T, dtype),
             "mean": jnp.asarray(self.mean, dtype),
             "scale": jnp.asarray(self.scale, dtype),
             "is_categorical": jnp.asarray(self.is_categorical),
             # GLIME: the kernel factor of one differing binary feature, and
-            # the kernel width (in standardised units for Gaussian features).
-            "glime_c": jnp.asarray(np.exp(-0.5 / kernel_width**2), f32),
-            "glime_width": jnp.asarray(kernel_width, dtype),
+            # the Gaussian features' kernel-weighted law (standardised units).
+            "glime_c": jnp.asarray(unit_distance_weight(kernel_width), f32),
+            "glime_shrink": jnp.asarray(shrink, dtype),
+            "glime_spread": jnp.asarray(spread, dtype),
         }
+
+
+def glime_gaussian_factors(kernel_width):
+    """``1 / (w**2 + 1)`` and ``sqrt(w**2 / (w**2 + 1))`` for width ``w``.
+
+    The kernel-weighted law of a standard normal around ``centre`` is
+    ``N(centre + shrink * (z0 - centre), spread**2)``. Computed from
+    ``1 / w`` so that no width (``1e-300`` to ``1e300``) overflows.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        inv2 = np.square(1.0 / np.float64(kernel_width))
+    shrink = 1.0 if np.isinf(inv2) else inv2 / (1 + inv2)
+    return float(shrink), float(np.sqrt(1 - shrink))
 
 
 def _select(table, codes):
@@ -309,7 +331,7 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
     cat_values = _select(tables["values"], k)
     if discretized:
         p = _select(tables["c"], k) + _select(tables["d"], k) * t
-        z = ndtri(jnp.clip(p, 1e-30, 1 - 6e-8))
+        z = ndtri(jnp.clip(p, 1e-30, 1 - 6e-8)).astype(dtype)
         in_bin = _select(tables["a"], k) + _select(tables["b"], k) * z
         in_bin = jnp.clip(
             in_bin, _select(tables["lower"], k), _select(tables["upper"], k)
@@ -323,8 +345,8 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
         z0 = (X[:, :, None] - mean) / scale
         centre = z0 if around else jnp.zeros_like(z0)
         if glime:
-            w2 = tables["glime_width"] ** 2
-            z = (w2 * centre + z0) / (w2 + 1) + jnp.sqrt(w2 / (w2 + 1)) * z
+            shift = tables["glime_shrink"] * (z0 - centre)
+            z = centre + shift + tables["glime_spread"] * z
         else:
             z = centre + z
         gauss = mean + scale * z

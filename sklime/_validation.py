@@ -1,10 +1,41 @@
 """Input checks shared by the estimators."""
 
+import re
+from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
 
-__all__ = ["resolve_features"]
+__all__ = ["named_input", "resolve_features"]
+
+
+@contextmanager
+def named_input(name):
+    """Put the argument's name in front of scikit-learn's input errors.
+
+    ``check_array`` says "Found array with 0 sample(s)..." or "Expected 2D
+    array..." without saying which argument; inside this block such a
+    ``ValueError`` becomes ``"X: Found array with 0 sample(s)..."``. Messages
+    that already name the argument, and subclasses of ``ValueError``
+    (``NotFittedError``...), pass through unchanged.
+
+    Examples
+    --------
+    >>> from sklearn.utils import check_array
+    >>> with named_input("X"):
+    ...     check_array([[]])
+    Traceback (most recent call last):
+    ...
+    ValueError: X: Found array with 0 feature(s) (shape=(1, 0)) while a minimum of 1 is required.
+    """
+    try:
+        yield
+    except ValueError as exc:
+        if type(exc) is not ValueError or re.search(
+            rf"\b{re.escape(name)}\b", str(exc)
+        ):
+            raise
+        raise ValueError(f"{name}: {exc}") from exc
 
 
 def resolve_features(spec, n_features, feature_names=None, name="categorical_features"):

@@ -186,9 +186,9 @@ def test_prior_from_global_importance(cancer, cancer_lr):
 )
 def test_bad_priors(cancer, cancer_lr, prior, message):
     X, _, _ = cancer
-    explainer = LimeExplainer(cancer_lr, n_samples=100, prior=prior).fit(X)
-    with pytest.raises(ValueError, match=message):
-        explainer.explain(X[:1])
+    explainer = LimeExplainer(cancer_lr, n_samples=100, prior=prior)
+    with pytest.raises(ValueError, match=message):  # at fit, not at explain time
+        explainer.fit(X)
 
 
 # -- global explanations ------------------------------------------------------------
