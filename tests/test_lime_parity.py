@@ -69,9 +69,9 @@ def test_parity_with_lime(request, model, discretize):
         ).fit(X)
         scores.append(_compare(explainer.transform(rows), theirs))
     jaccard, correlation = np.mean(scores, axis=0)
-    # Seen: 0.75-0.90 per run, means 0.80-0.86 (CPU and GPU streams differ);
-    # rankings drawn at random would score about 0.2.
-    assert jaccard >= 0.75, scores
+    # Issue 4's bar. Seen: 0.75-0.90 per run; on a GPU (other random streams)
+    # breast_cancer/LR/discretized averaged 0.796 (see doc/performance.rst).
+    assert jaccard >= 0.8, scores
     assert correlation >= 0.95, scores
 
 
