@@ -11,7 +11,9 @@ It uses the data, models and settings of ``asv_bench/benchmarks`` (module
 ``common``): breast_cancer, 5000 samples per row, both libraries' defaults.
 
 * Throughput: for each model and number of rows, four things are timed in one
-  process, interleaved, best of ``--rounds`` rounds: lime explaining the rows
+  process, interleaved round after round (at least ``--rounds`` rounds
+  and ``--min-time`` seconds, no new round after ``--budget`` seconds), best
+  call of each: lime explaining the rows
   (at most ``LIME_MAX_ROWS`` = 200 of them; its time is scaled to all the
   rows, lime costing the same for every row), sklime explaining all the rows,
   and the model alone on each library's own samples in that library's slices
@@ -21,11 +23,14 @@ It uses the data, models and settings of ``asv_bench/benchmarks`` (module
   times ``fit`` and ``explain`` of one row (compilation included), counts the
   XLA compilations, then counts those of explaining 1, 3, 7, 50, 100 and 1000
   rows in turn.
-* Memory: a fresh process per row count explains that many rows (breast_cancer
-  resampled with noise beyond its 569 rows) with the logistic-regression
-  pipeline and reports its peak resident memory (``ru_maxrss``), after the
-  warm-up and after the explanation. These processes use the benchmarks'
-  persistent compilation cache.
+* Memory (Linux): a fresh process per row count explains that many rows
+  (breast_cancer resampled with noise beyond its 569 rows) with the
+  logistic-regression pipeline. It reports its resident memory before the
+  call (after imports, ``fit`` and a warm-up call), the peak during the call
+  (``VmHWM`` of ``/proc/self/status``, reset just before it through
+  ``/proc/self/clear_refs``), and the peak of the whole process
+  (``ru_maxrss``, the warm-up's compilation included). These processes use
+  the benchmarks' persistent compilation cache.
 
 The machine, the package versions and the load average go to the output with
 the tables (reStructuredText); progress goes to standard error.
@@ -92,16 +97,27 @@ MEMORY = """
 import json, resource, sys, time
 sys.path.insert(0, {here!r})
 from benchmarks.common import breast_cancer, breast_cancer_rows, make_model, make_sklime
+
+
+def status(field):  # kB, from /proc/self/status
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
+
 X, _ = breast_cancer()
 explainer = make_sklime(make_model("logistic"), X)
 explainer.explain(X[:16])
 rows = breast_cancer_rows({n_rows})
-warm = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = dict(before=status("VmRSS"))
+with open("/proc/self/clear_refs", "w") as f:  # reset the peak (VmHWM) to now
+    f.write("5")
 start = time.perf_counter()
 cpu = time.process_time()
 explainer.explain(rows)
-out = dict(wall=time.perf_counter() - start, cpu=time.process_time() - cpu, warm=warm,
-           peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+out.update(wall=time.perf_counter() - start, cpu=time.process_time() - cpu,
+           during=status("VmHWM"), maxrss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 print(json.dumps(out))
 """
 
@@ -115,7 +131,7 @@ def log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def throughput(model_name, n_rows, rounds, budget):
+def throughput(model_name, n_rows, rounds, budget, min_time):
     """Per-row times (seconds) of lime, sklime and the model alone."""
     X_train, _ = breast_cancer()
     model = make_model(model_name)
@@ -142,6 +158,7 @@ def throughput(model_name, n_rows, rounds, budget):
         },
         rounds=rounds,
         budget=budget,
+        min_time=min_time,
     )
     return {
         "lime_rows": m,
@@ -177,12 +194,18 @@ def table(header, rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="logistic, 1 and 200 rows")
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--budget", type=float, default=150.0, help="seconds per case")
+    parser.add_argument("--rounds", type=int, default=5, help="at least")
+    parser.add_argument(
+        "--min-time", type=float, default=20.0, help="more rounds until (seconds)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=200.0, help="no new round after (seconds)"
+    )
     parser.add_argument("--models", nargs="+", default=None)
     parser.add_argument("--rows", nargs="+", type=int, default=None)
     parser.add_argument("--memory-rows", nargs="*", type=int, default=None)
     parser.add_argument("--skip-first-call", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args(argv)
     models = args.models or (["logistic"] if args.quick else ["logistic", "forest"])
     n_rows_list = args.rows or ([1, 200] if args.quick else FULL_ROWS)
@@ -207,9 +230,9 @@ def main(argv=None):
         "overhead ratio",
     ]
     results = []
-    for model_name in models:
+    for model_name in [] if args.skip_throughput else models:
         for n_rows in n_rows_list:
-            t = throughput(model_name, n_rows, args.rounds, args.budget)
+            t = throughput(model_name, n_rows, args.rounds, args.budget, args.min_time)
             over_lime = t["lime"] - t["lime_model"]
             over_sklime = t["sklime"] - t["sklime_model"]
             row = [
@@ -241,8 +264,9 @@ def main(argv=None):
         memory.append(
             [
                 str(n_rows),
-                f"{r['warm'] / 1024:.0f}",
-                f"{r['peak'] / 1024:.0f}",
+                f"{r['before'] / 1024:.0f}",
+                f"{r['during'] / 1024:.0f}",
+                f"{r['maxrss'] / 1024:.0f}",
                 f"{r['wall']:.1f}",
                 f"{r['cpu']:.1f}",
                 f"{1e3 * r['wall'] / n_rows:.2f}",
@@ -255,12 +279,13 @@ def main(argv=None):
     env = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "JAX_PLATFORMS")
     print("Environment: " + ", ".join(f"{k}={os.environ.get(k, '')}" for k in env))
     print(
-        f"Timing: best of {args.rounds} interleaved rounds "
-        f"(fewer past {args.budget:.0f} s per case)"
+        f"Timing: best of interleaved rounds, at least {args.rounds} and "
+        f"{args.min_time:.0f} s, no new round after {args.budget:.0f} s per case"
     )
     print(f"Load average (1 min): {load_before:.1f} before, {load_after:.1f} after\n")
-    print("Milliseconds per explained row (5000 samples each):\n")
-    print(table(header, results))
+    if results:
+        print("Milliseconds per explained row (5000 samples each):\n")
+        print(table(header, results))
     if first is not None:
         print()
         print(
@@ -291,8 +316,9 @@ def main(argv=None):
             table(
                 [
                     "rows",
-                    "peak RSS after warm-up MB",
-                    "peak RSS MB",
+                    "RSS before MB",
+                    "peak RSS during MB",
+                    "peak RSS of process MB",
                     "wall s",
                     "CPU s",
                     "ms per row",

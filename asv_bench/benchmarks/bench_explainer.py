@@ -15,7 +15,8 @@ a random forest of 100 trees.
   explained row, as ``batch_size="auto"`` does). Everything above it is the
   explainer's overhead.
 * ``track_speedup`` and ``track_overhead_ratio`` time the two libraries side
-  by side in one process (calls interleaved, best of up to 3 rounds). There,
+  by side in one process (calls interleaved, best of at least 3 rounds and
+  10 seconds, no new round after 60 seconds). There,
   lime explains at most ``LIME_MAX_ROWS`` (200) of the rows and its time is
   scaled to all of them (it costs the same for every row); at 1000 rows that
   is 200 rows, times 5. sklime always explains every row.
@@ -47,6 +48,9 @@ from .common import (
 #: Rows whose samples are recorded for the model-alone timings (reused in
 #: turn beyond that): one chunk of sklime's work.
 N_RECORDED = 8
+#: Side-by-side ratios: at least 3 rounds and this many seconds (short cases
+#: are sampled over a stretch of time), no new round after 60 seconds.
+MIN_TIME = 10.0
 
 
 class ExplainerVsLime(Benchmark):
@@ -97,7 +101,8 @@ class ExplainerVsLime(Benchmark):
         """lime time / sklime time for all the rows, side by side."""
         m = min(n_rows, LIME_MAX_ROWS)
         best = interleaved_best(
-            {"lime": lambda: self._lime(self.rows[:m]), "sklime": self._sklime}
+            {"lime": lambda: self._lime(self.rows[:m]), "sklime": self._sklime},
+            min_time=MIN_TIME,
         )
         return (best["lime"] * n_rows / m) / best["sklime"]
 
@@ -119,7 +124,8 @@ class ExplainerVsLime(Benchmark):
                 "sklime_model": lambda: model_alone(
                     self.predict, self.sklime_blocks, n_rows
                 ),
-            }
+            },
+            min_time=MIN_TIME,
         )
         lime_overhead = (best["lime"] - best["lime_model"]) / m
         sklime_overhead = (best["sklime"] - best["sklime_model"]) / n_rows

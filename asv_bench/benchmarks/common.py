@@ -80,14 +80,17 @@ def side_by_side(reference, candidate, rounds=3, min_block_time=0.05, pause=0.05
     return best[0], best[1]
 
 
-def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2):
+def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2, min_time=0.0):
     """Best wall time of one call of each function, calls interleaved by round.
 
     For calls that take seconds (whole explanations): round after round, each
     function is called once, in turn, after a short pause (see
-    :func:`side_by_side`); the best call of each is kept. Rounds stop after
-    ``rounds``, or earlier once ``budget`` seconds have passed (at least one
-    round always runs). The callers warm everything up beforehand.
+    :func:`side_by_side`); the best call of each is kept. At least ``rounds``
+    rounds run, and more until ``min_time`` seconds have passed (so that
+    short calls are sampled over a stretch of time, not only during one
+    burst of load from other jobs); no new round starts after ``budget``
+    seconds, but at least one runs. The callers warm everything up
+    beforehand.
 
     Parameters
     ----------
@@ -100,15 +103,17 @@ def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2):
     """
     best = dict.fromkeys(funcs, np.inf)
     start = time.perf_counter()
-    for _ in range(rounds):
+    done = 0
+    while True:
         for name, func in funcs.items():
             time.sleep(pause)
             t0 = time.perf_counter()
             func()
             best[name] = min(best[name], time.perf_counter() - t0)
-        if time.perf_counter() - start > budget:
-            break
-    return best
+        done += 1
+        elapsed = time.perf_counter() - start
+        if elapsed > budget or (done >= rounds and elapsed >= min_time):
+            return best
 
 
 # ---------------------------------------------------------------------------
