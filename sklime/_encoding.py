@@ -107,7 +107,7 @@ class TabularEncoder:
 
         missing = pd.isna(col)
         if np.any(missing):
-            name = names[j] if names is not None else j
+            name = names[j] if names is not None else int(j)
             raise ValueError(
                 f"Categorical column {name!r} has missing values (NaN/None); "
                 "impute them first."
@@ -145,7 +145,7 @@ class TabularEncoder:
             )
         for j in self.categorical:
             col = columns[j]
-            name = feature_names[j] if feature_names is not None else j
+            name = feature_names[j] if feature_names is not None else int(j)
             self._check_missing(col, j, feature_names)
             lookup = {v: k for k, v in enumerate(self.categories[j].tolist())}
             try:

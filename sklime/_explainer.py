@@ -27,7 +27,12 @@ from ._groups import GroupPlan
 from ._model import ModelCaller, check_probabilities, resolve_predict_fn
 from ._random import base_seed, row_uniforms
 from ._selection import METHODS, VMAP_CANDIDATES, resolve_method
-from ._surrogate import coef_standard_errors, fit_surrogates, sample_weights
+from ._surrogate import (
+    coef_standard_errors,
+    fit_surrogates,
+    sample_weights,
+    selection_masks,
+)
 from ._tabular import TabularPlan
 from ._validation import named_input
 
@@ -1034,15 +1039,7 @@ def _run_parallel(n_jobs, tasks, progress=None):
 
 def _fit_user_surrogate(est, Z, Yl, w, method, b):
     """Slow path: feature selection in JAX, then a user regressor per row and label."""
-    from ._ridge import target_scale, weighted_moments
-    from ._selection import lasso_path_masks, select_features
-
-    # Selection is scale-free; scaled targets keep its sums of squares in range.
-    m = weighted_moments(Z, Yl / target_scale(Yl)[:, None, :], w)
-    if method == "lasso_path":
-        masks = lasso_path_masks(m.gram, m.zy, est.n_features)
-    else:
-        masks = np.asarray(select_features(m, Z[:, 0, :], method, est.n_features))
+    masks = selection_masks(Z, Yl, w, method=method, n_features=est.n_features)
     Z, Yl, w = np.asarray(Z), np.asarray(Yl), np.asarray(w)
     L, p = Yl.shape[2], Z.shape[2]
     coef = np.zeros((b, L, p))

@@ -27,7 +27,12 @@ from ._ridge import (
 )
 from ._selection import lasso_path_masks, select_features
 
-__all__ = ["SurrogateFit", "coef_standard_errors", "fit_surrogates"]
+__all__ = [
+    "SurrogateFit",
+    "coef_standard_errors",
+    "fit_surrogates",
+    "selection_masks",
+]
 
 
 class SurrogateFit(NamedTuple):
@@ -126,6 +131,26 @@ def _scaled_moments(Z, Y, w, prior=None, fm=False):
 
 
 _finish_jit = jax.jit(_finish, static_argnames=("fm",))
+
+
+@partial(jax.jit, static_argnames=("method", "n_features"))
+def _select(Z, Y, w, method, n_features):
+    Z = Z.astype(Y.dtype)
+    Y, _, _ = _scaled(Y, None)
+    return select_features(weighted_moments(Z, Y, w), Z[:, 0, :], method, n_features)
+
+
+def selection_masks(Z, Y, w, *, method, n_features):
+    """The features each surrogate keeps, as a numpy array ``(b, L, p)``.
+
+    The feature selection of :func:`fit_surrogates` alone (jitted), for
+    surrogates fitted elsewhere; ``Z`` is samples-major ``(b, n, p)``.
+    """
+    if method == "lasso_path":
+        Z = jnp.asarray(Z).astype(jnp.asarray(Y).dtype)
+        m = _scaled_moments(Z, Y, w)[0]
+        return lasso_path_masks(m.gram, m.zy, n_features)
+    return np.asarray(_select(Z, Y, w, method, n_features))
 
 
 def sample_weights(

@@ -1,11 +1,13 @@
 """Shared fixtures: small real datasets and fitted models, built once."""
 
 import gc
+from collections import Counter
 
 import jax
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import LogisticRegression
@@ -13,6 +15,60 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 matplotlib.use("Agg")
+
+#: The reliability suite (tests/test_reliability_*.py): deterministic (the
+#: same examples on every run, no example database), no deadline (the first
+#: example of a shape compiles JAX kernels), small example counts (CI time).
+settings.register_profile(
+    "reliability",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.fixture(scope="module")
+def small_chunks():
+    """Chunks of at most 8 rows (instead of up to 256).
+
+    A chunk always has its full number of rows (padding), so explaining a few
+    rows costs a whole chunk; small chunks keep the many small requests of the
+    reliability suite fast. Results do not depend on the chunking
+    (tests/test_reliability_concurrency.py).
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sklime._explainer._MAX_CHUNK_ROWS", 8)
+        yield
+
+
+#: Cases the reliability suite tried, per (entry point, kind of case).
+RELIABILITY_CASES = Counter()
+
+
+@pytest.fixture(scope="session")
+def cases():
+    """Count a reliability case: ``cases("pairwise_distances", "property")``."""
+
+    def count(entry_point, kind="property"):
+        RELIABILITY_CASES[entry_point, kind] += 1
+
+    return count
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report the reliability cases tried per entry point (doc/reliability.rst)."""
+    if not RELIABILITY_CASES:
+        return
+    terminalreporter.section("reliability cases per entry point")
+    for entry_point in sorted({e for e, _ in RELIABILITY_CASES}):
+        kinds = ", ".join(
+            f"{RELIABILITY_CASES[entry_point, kind]} {kind}"
+            for kind in ("property", "fixed")
+            if RELIABILITY_CASES[entry_point, kind]
+        )
+        terminalreporter.write_line(f"{entry_point}: {kinds}")
 
 
 @pytest.fixture(autouse=True, scope="module")
