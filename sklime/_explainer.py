@@ -908,7 +908,7 @@ class _ChunkWork:
             model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
         else:
             Y = self.caller.per_row(np.asarray(X_model)[:b].transpose(0, 2, 1), index)
-            model_pred = Y[:, 0, :]
+            model_pred = Y[:, 0, :].copy()  # a view would keep all of Y alive
         if self.labels is None:
             labels = (
                 np.zeros((b, 1), dtype=int)
