@@ -19,7 +19,6 @@ All random numbers are drawn with numpy (per-row streams at inference, see
 :func:`sklime._random.row_uniforms`) and enter the kernels as uniform noise.
 """
 
-import copy
 from dataclasses import dataclass
 from functools import partial
 from numbers import Integral, Real
@@ -41,7 +40,12 @@ from ._backend import bucket, pad_rows
 from ._counterfactual_explanation import CounterfactualExplanation
 from ._discretizer import Discretizer
 from ._mlp import apply_mlp, init_mlp, mlp_to_numpy
-from ._model import ModelCaller, _is_estimator, resolve_predict_fn
+from ._model import (
+    ModelCaller,
+    PredictFnCloneMixin,
+    _is_estimator,
+    resolve_predict_fn,
+)
 from ._random import base_seed, row_uniforms
 from ._relaxed import gumbel_softmax_from_uniform, relaxed_bernoulli_from_uniform
 from ._validation import resolve_features
@@ -370,7 +374,7 @@ def _check_layers(layers, name):
     return tuple(int(s) for s in sizes)
 
 
-class CounterfactualExplainer(TransformerMixin, BaseEstimator):
+class CounterfactualExplainer(PredictFnCloneMixin, TransformerMixin, BaseEstimator):
     """Counterfactual explanations learned with L2C, as a scikit-learn estimator.
 
     ``fit`` bins the training data with a quantile :class:`Discretizer`
@@ -575,15 +579,6 @@ class CounterfactualExplainer(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     # -- scikit-learn plumbing -----------------------------------------------
-
-    def __sklearn_clone__(self):
-        # A fitted model passed as predict_fn must survive clone: clone every
-        # other parameter, keep this one as it is.
-        shallow = copy.copy(self)
-        shallow.predict_fn = None
-        new = super(CounterfactualExplainer, shallow).__sklearn_clone__()
-        new.predict_fn = self.predict_fn
-        return new
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -76,7 +76,7 @@ class DeviceModel:
         spec = jax.ShapeDtypeStruct((1, n_features, 3), dtype)
         try:
             Y, _ = jax.eval_shape(self._apply, spec)
-        except ValueError:
+        except ValueError:  # our own shape check, already naming the problem
             raise
         except Exception as exc:
             raise ValueError(

@@ -1,7 +1,6 @@
 """LimeExplainer: tabular LIME as a vectorized scikit-learn estimator."""
 
 import contextlib
-import copy
 from numbers import Integral, Real
 
 import jax
@@ -24,7 +23,12 @@ from ._discretizer import Discretizer
 from ._encoding import TabularEncoder
 from ._explanation import Explanation
 from ._groups import GroupPlan
-from ._model import ModelCaller, check_probabilities, resolve_predict_fn
+from ._model import (
+    ModelCaller,
+    PredictFnCloneMixin,
+    check_probabilities,
+    resolve_predict_fn,
+)
 from ._random import base_seed, row_uniforms
 from ._selection import METHODS, VMAP_CANDIDATES, resolve_method
 from ._surrogate import (
@@ -75,7 +79,7 @@ def _chunk_rows(n_samples, n_features, surrogate_elements=0):
     return int(min(1 << int(np.log2(fit)), _MAX_CHUNK_ROWS))
 
 
-class LimeExplainer(TransformerMixin, BaseEstimator):
+class LimeExplainer(PredictFnCloneMixin, TransformerMixin, BaseEstimator):
     """LIME for tabular data, vectorized over rows, as a scikit-learn estimator.
 
     ``fit`` learns the sampling statistics from training data; ``explain``
@@ -318,15 +322,6 @@ class LimeExplainer(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     # -- scikit-learn plumbing -----------------------------------------------
-
-    def __sklearn_clone__(self):
-        # A fitted model passed as predict_fn must survive clone (GridSearchCV,
-        # cross_validate...): clone every other parameter, keep this one as is.
-        shallow = copy.copy(self)
-        shallow.predict_fn = None
-        new = super(LimeExplainer, shallow).__sklearn_clone__()
-        new.predict_fn = self.predict_fn
-        return new
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -13,13 +13,13 @@ from ._backend import x64_scope
 from ._image_explanation import ImageExplanation
 from ._masked import (
     MaskedEngine,
-    PredictFnCloneMixin,
     check_labels_param,
     content_digest,
     content_uniforms,
     padded_width,
     resolve_black_box,
 )
+from ._model import PredictFnCloneMixin
 from ._random import base_seed
 from ._selection import METHODS
 

@@ -19,14 +19,12 @@ Randomness per item comes from :func:`content_uniforms`: the base seed and a
 :func:`sklime._random.row_uniforms`.
 """
 
-import copy
 import hashlib
 from collections import defaultdict
 from numbers import Integral
 
 import jax.numpy as jnp
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from ._backend import bucket, x64_scope
@@ -38,7 +36,6 @@ from ._surrogate import fit_surrogates, sample_weights
 
 __all__ = [
     "MaskedEngine",
-    "PredictFnCloneMixin",
     "content_digest",
     "content_uniforms",
     "padded_width",
@@ -98,17 +95,6 @@ def content_uniforms(seed, digest, shape, dtype=np.float32):
 def padded_width(p):
     """Width of the masks the kernels see for an item with ``p`` features."""
     return bucket(p, minimum=8, steps_per_octave=1)
-
-
-class PredictFnCloneMixin:
-    """``clone`` keeps ``predict_fn`` as it is (a fitted model stays fitted)."""
-
-    def __sklearn_clone__(self):
-        shallow = copy.copy(self)
-        shallow.predict_fn = None
-        new = BaseEstimator.__sklearn_clone__(shallow)
-        new.predict_fn = self.predict_fn
-        return new
 
 
 def resolve_black_box(predict_fn, owner):

@@ -1,13 +1,14 @@
 """The black box: resolve ``predict_fn`` and call it safely in slices."""
 
+import copy
 import warnings
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["ModelCaller", "resolve_predict_fn"]
+__all__ = ["ModelCaller", "PredictFnCloneMixin", "resolve_predict_fn"]
 
 
 def _is_estimator(obj):
@@ -61,6 +62,21 @@ def resolve_predict_fn(predict_fn, mode):
         "predict_fn must be a callable or a fitted estimator, got "
         f"{type(predict_fn).__name__}."
     )
+
+
+class PredictFnCloneMixin:
+    """``clone`` keeps ``predict_fn`` as it is (a fitted model stays fitted).
+
+    GridSearchCV and ``cross_validate`` clone the explainer; cloning the
+    black box too would hand them an unfitted model.
+    """
+
+    def __sklearn_clone__(self):
+        shallow = copy.copy(self)
+        shallow.predict_fn = None
+        new = BaseEstimator.__sklearn_clone__(shallow)
+        new.predict_fn = self.predict_fn
+        return new
 
 
 class ModelCaller:

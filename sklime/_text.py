@@ -14,12 +14,12 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from ._backend import x64_scope
 from ._masked import (
     MaskedEngine,
-    PredictFnCloneMixin,
     check_labels_param,
     content_digest,
     content_uniforms,
     resolve_black_box,
 )
+from ._model import PredictFnCloneMixin
 from ._random import base_seed
 from ._selection import METHODS
 from ._text_explanation import TextExplanation
