@@ -80,17 +80,16 @@ def side_by_side(reference, candidate, rounds=3, min_block_time=0.05, pause=0.05
     return best[0], best[1]
 
 
-def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2, min_time=0.0):
-    """Best wall time of one call of each function, calls interleaved by round.
+def interleaved_times(funcs, rounds=3, budget=60.0, pause=0.2, min_time=0.0):
+    """Wall time and result of every call, calls interleaved by round.
 
     For calls that take seconds (whole explanations): round after round, each
     function is called once, in turn, after a short pause (see
-    :func:`side_by_side`); the best call of each is kept. At least ``rounds``
-    rounds run, and more until ``min_time`` seconds have passed (so that
-    short calls are sampled over a stretch of time, not only during one
-    burst of load from other jobs); no new round starts after ``budget``
-    seconds, but at least one runs. The callers warm everything up
-    beforehand.
+    :func:`side_by_side`). At least ``rounds`` rounds run, and more until
+    ``min_time`` seconds have passed (so that short calls are sampled over a
+    stretch of time, not only during one burst of load from other jobs); no
+    new round starts after ``budget`` seconds, but at least one runs. The
+    callers warm everything up beforehand.
 
     Parameters
     ----------
@@ -98,22 +97,47 @@ def interleaved_best(funcs, rounds=3, budget=60.0, pause=0.2, min_time=0.0):
 
     Returns
     -------
-    best : dict of str to float
-        Seconds, per function.
+    times : dict of str to list of (float, object)
+        Per function, ``(seconds, return value)`` of each call.
     """
-    best = dict.fromkeys(funcs, np.inf)
+    times = {name: [] for name in funcs}
     start = time.perf_counter()
-    done = 0
     while True:
         for name, func in funcs.items():
             time.sleep(pause)
             t0 = time.perf_counter()
-            func()
-            best[name] = min(best[name], time.perf_counter() - t0)
-        done += 1
+            value = func()
+            times[name].append((time.perf_counter() - t0, value))
         elapsed = time.perf_counter() - start
+        done = len(times[name])
         if elapsed > budget or (done >= rounds and elapsed >= min_time):
-            return best
+            return times
+
+
+def interleaved_best(funcs, **kwargs):
+    """Best seconds per call of each function, from :func:`interleaved_times`."""
+    times = interleaved_times(funcs, **kwargs)
+    return {name: min(t for t, _ in calls) for name, calls in times.items()}
+
+
+class TimedModel:
+    """A ``predict_fn`` that adds up the time spent inside the model."""
+
+    def __init__(self, predict_fn):
+        self.predict_fn = predict_fn
+        self.seconds = 0.0
+
+    def __call__(self, X):
+        start = time.perf_counter()
+        out = self.predict_fn(X)
+        self.seconds += time.perf_counter() - start
+        return out
+
+    def timed(self, func):
+        """Run ``func()`` and return the model time inside it."""
+        self.seconds = 0.0
+        func()
+        return self.seconds
 
 
 # ---------------------------------------------------------------------------
