@@ -1,6 +1,7 @@
 """LimeExplainer: tabular LIME as a vectorized scikit-learn estimator."""
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import jax
@@ -29,7 +30,7 @@ from ._model import (
     check_probabilities,
     resolve_predict_fn,
 )
-from ._random import base_seed, row_uniforms
+from ._random import base_seed, row_bits, row_uniforms
 from ._selection import METHODS, VMAP_CANDIDATES, resolve_method
 from ._surrogate import (
     coef_standard_errors,
@@ -853,29 +854,35 @@ class _ChunkWork:
             state["tables"] = {k: jnp.asarray(v) for k, v in state["tables"].items()}
         self.__dict__.update(state)
 
-    def _dispatch(self, X, codes):
-        """Start sampling a chunk (asynchronously).
+    def _draw(self, X, codes):
+        """Pad a chunk to the chunk size and draw its random numbers.
 
         Every chunk has the same number of rows (padding repeats the first
         row; padding rows are never shown to the model), so the kernels
         always run on one shape: no recompilation, and a row's results are
-        bit-for-bit the same whatever else is in its batch.
+        bit-for-bit the same whatever else is in its batch. On the CPU the
+        numbers are NumPy's raw words for the real rows only (this step is
+        pure NumPy and releases the GIL: :meth:`run_pipelined` runs it in a
+        thread while the model works); elsewhere JAX draws them on the
+        device for the padded chunk, one compiled shape.
         """
         b = X.shape[0]
         size = self.size
-        plan = self.est._plan
         # Feature-major: each feature's samples are contiguous (see _tabular).
-        shape = (plan.n_random(X.shape[1]), self.n_samples - 1)
+        shape = (self.est._plan.n_random(X.shape[1]), self.n_samples - 1)
         if size > b:
             X = np.concatenate([X, np.repeat(X[:1], size - b, axis=0)])
             codes = np.concatenate([codes, np.repeat(codes[:1], size - b, axis=0)])
-        if _random._use_host_generator():  # numpy: draw for the real rows only
-            u = row_uniforms(self.seed, X[:b], shape)
-            u = _pad_rows(u, size, repeat=True)
-        else:  # JAX: the padded chunk's one shape, compiled once
+        if _random._use_host_generator():
+            u = _pad_rows(row_bits(self.seed, X[:b], shape), size, repeat=True)
+        else:
             u = row_uniforms(self.seed, X, shape)
+        return b, X, codes, u
+
+    def _sample(self, b, X, codes, u):
+        """Start sampling a drawn chunk (asynchronously)."""
         with x64_scope():
-            X_model, Z = plan.sample(
+            X_model, Z = self.est._plan.sample(
                 u,
                 jnp.asarray(X),
                 jnp.asarray(codes, jnp.int32),
@@ -883,6 +890,10 @@ class _ChunkWork:
                 glime=self.est.sampler == "glime",
             )
         return b, X_model, Z
+
+    def _dispatch(self, X, codes):
+        """Draw and start sampling a chunk."""
+        return self._sample(*self._draw(X, codes))
 
     def _finish(self, b, X_model, Z, index, materialize=True):
         """Call the model on a sampled chunk and fit its surrogates.
@@ -976,24 +987,37 @@ class _ChunkWork:
         return self._finish(*self._dispatch(X, codes), index)
 
     def run_pipelined(self, X, codes, index, starts, rows, progress=None):
-        """Explain chunk after chunk, sampling the next while the model runs.
+        """Explain chunk after chunk, overlapping the model with our work.
 
-        ``index`` gives the rows' positions in the caller's ``X``.
+        While the model runs on chunk ``c``, JAX samples chunk ``c + 1``
+        (dispatched before, asynchronously) and a thread draws the random
+        numbers of chunk ``c + 2``. ``index`` gives the rows' positions in
+        the caller's ``X``.
         """
+
+        def chunk(c):
+            s = starts[c]
+            return X[s : s + rows], codes[s : s + rows]
+
         results = []
-        pending = self._dispatch(
-            X[starts[0] : starts[0] + rows], codes[starts[0] : starts[0] + rows]
-        )
-        for c, start in enumerate(starts):
-            current = pending
-            if c + 1 < len(starts):
-                s = starts[c + 1]
-                pending = self._dispatch(X[s : s + rows], codes[s : s + rows])
-            results.append(
-                self._finish(*current, index[start : start + rows], materialize=False)
-            )
-            if progress is not None:
-                progress.update(1)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            drawn = [
+                pool.submit(self._draw, *chunk(c)) for c in range(min(2, len(starts)))
+            ]
+            pending = self._sample(*drawn.pop(0).result())
+            for c, start in enumerate(starts):
+                current = pending
+                if c + 1 < len(starts):
+                    pending = self._sample(*drawn.pop(0).result())
+                    if c + 2 < len(starts):
+                        drawn.append(pool.submit(self._draw, *chunk(c + 2)))
+                results.append(
+                    self._finish(
+                        *current, index[start : start + rows], materialize=False
+                    )
+                )
+                if progress is not None:
+                    progress.update(1)
         if progress is not None:
             progress.close()
         return [self._materialize(r) for r in results]

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._kernels import unit_distance_weight
+from ._random import as_uniform
 
 __all__ = ["GroupPlan", "resolve_groups", "sample_groups"]
 
@@ -165,8 +166,9 @@ def sample_groups(u, X, tables, glime=False):
 
     Parameters
     ----------
-    u : float array (b, n_groups, n_samples - 1)
-        Uniform numbers (feature-major); a group is on where ``u < p_on``.
+    u : float or uint32 array (b, n_groups, n_samples - 1)
+        Uniform numbers (feature-major; or :func:`~sklime._random.row_bits`
+        words); a group is on where ``u < p_on``.
     X : array (b, d)
         The instances.
     tables : dict
@@ -187,7 +189,7 @@ def sample_groups(u, X, tables, glime=False):
     """
     p_on = tables["p_glime"] if glime else tables["p_on"]
     u = jnp.pad(
-        jnp.asarray(u, jnp.float32), ((0, 0), (0, 0), (1, 0))
+        as_uniform(jnp.asarray(u)), ((0, 0), (0, 0), (1, 0))
     )  # sample 0: all on
     masks = (u < p_on).astype(jnp.float32)
     on = masks[:, tables["index"], :] > 0

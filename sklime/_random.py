@@ -12,7 +12,14 @@ import jax
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["base_seed", "row_hashes", "row_keys", "row_uniforms"]
+__all__ = [
+    "as_uniform",
+    "base_seed",
+    "row_bits",
+    "row_hashes",
+    "row_keys",
+    "row_uniforms",
+]
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -76,7 +83,6 @@ def row_hashes(X):
     return _mix64(h)
 
 
-@jax.jit
 @jax.jit
 def _fold_keys(seed, hi, lo):
     base = jax.random.key(seed)
@@ -156,13 +162,62 @@ def row_uniforms(seed, X, shape, dtype=np.float32):
     """
     if not _use_host_generator():
         return _draw(row_keys(seed, X), tuple(shape), np.dtype(dtype))
-    h = row_hashes(X)
     out = np.empty((X.shape[0], *shape), dtype=dtype)
-    for i, value in enumerate(h.tolist()):
-        entropy = [int(seed), value >> 32, value & 0xFFFFFFFF]
-        gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
-        gen.random(out=out[i], dtype=dtype)
+    for i, value in enumerate(row_hashes(X).tolist()):
+        _row_generator(seed, value).random(out=out[i], dtype=dtype)
     return out
+
+
+def _row_generator(seed, row_hash):
+    entropy = [int(seed), row_hash >> 32, row_hash & 0xFFFFFFFF]
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy)))
+
+
+def row_bits(seed, X, shape):
+    """The float32 stream of :func:`row_uniforms` as raw 32-bit words (host).
+
+    NumPy makes a float32 uniform from each 32-bit output ``x`` of PCG64 as
+    ``(x >> 8) * 2**-24``, and PCG64 gives its 64-bit outputs as two 32-bit
+    halves, low half first. Drawing the raw 64-bit outputs is about twice as
+    fast, releases the GIL for the whole block, and leaves the conversion to
+    the sampling kernel (:func:`as_uniform`), where it costs nothing:
+    ``as_uniform(row_bits(s, X, shape))`` equals
+    ``row_uniforms(s, X, shape)`` on the CPU backend, bit for bit.
+
+    Parameters
+    ----------
+    seed : int
+    X : ndarray of shape (n_rows, n_features)
+    shape : tuple of int
+
+    Returns
+    -------
+    bits : ndarray of shape (n_rows, *shape), dtype uint32
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> u = np.asarray(as_uniform(row_bits(0, X, (3,))))
+    >>> bool((u == row_uniforms(0, X, (3,))).all())
+    True
+    """
+    size = int(np.prod(shape))
+    raw = np.empty((X.shape[0], (size + 1) // 2), dtype=np.uint64)
+    for i, value in enumerate(row_hashes(X).tolist()):
+        raw[i] = _row_generator(seed, value).bit_generator.random_raw(raw.shape[1])
+    words = raw.astype("<u8", copy=False).view("<u4")[:, :size]
+    return words.astype(np.uint32, copy=False).reshape(X.shape[0], *shape)
+
+
+def as_uniform(u):
+    """Uniform float32 numbers from :func:`row_bits` words; floats pass through.
+
+    Works on NumPy and JAX arrays, inside ``jit`` too.
+    """
+    if u.dtype == np.uint32:
+        return (u >> 8).astype(np.float32) * np.float32(2.0**-24)
+    return u.astype(np.float32)
 
 
 @partial(jax.jit, static_argnames=("shape", "dtype"))

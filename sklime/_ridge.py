@@ -25,6 +25,7 @@ from ._sampling import _real_array
 
 __all__ = [
     "Moments",
+    "r2_from_moments",
     "r2_from_predictions",
     "solve_ridge",
     "target_scale",
@@ -92,19 +93,22 @@ def weighted_moments(Z, y, w, feature_major=False):
     Moments
     """
     zn = "bpn" if feature_major else "bnp"
-    zq = "bqn" if feature_major else "bnq"
     sw = jnp.sum(w, axis=1)
     z_mean = jnp.einsum(f"bn,{zn}->bp", w, Z, precision=_HIGHEST) / sw[:, None]
     y_mean = jnp.einsum("bn,bnl->bl", w, y, precision=_HIGHEST) / sw[:, None]
-    sq = jnp.sqrt(w)
+    sq = jnp.sqrt(w)[:, :, None]
     if feature_major:
-        Zc = (Z - z_mean[:, :, None]) * sq[:, None, :]
-    else:
-        Zc = (Z - z_mean[:, None, :]) * sq[:, :, None]
-    yc = (y - y_mean[:, None, :]) * sq[:, :, None]
-    gram = jnp.einsum(f"{zn},{zq}->bpq", Zc, Zc, precision=_HIGHEST)
-    zy = jnp.einsum(f"{zn},bnl->bpl", Zc, yc, precision=_HIGHEST)
-    syy = jnp.sum(yc * yc, axis=1)
+        Z = jnp.swapaxes(Z, 1, 2)
+    Zc = (Z - z_mean[:, None, :]) * sq
+    # One product of the centred, weighted [Z | y] (samples-major) with
+    # itself gives Z'WZ, Z'Wy and y'Wy at once: on the CPU a single batched
+    # product with the samples as the contracted, contiguous axis runs about
+    # twice as fast as separate products on feature-major data.
+    A = jnp.concatenate([Zc, (y - y_mean[:, None, :]) * sq], axis=2)
+    full = jnp.einsum("bnp,bnq->bpq", A, A, precision=_HIGHEST)
+    p = Zc.shape[2]
+    gram, zy = full[:, :p, :p], full[:, :p, p:]
+    syy = jnp.diagonal(full[:, p:, p:], axis1=1, axis2=2)
     return Moments(sw, z_mean, y_mean, gram, zy, syy)
 
 
@@ -166,6 +170,35 @@ def r2_from_predictions(y, pred, w):
     y_mean = jnp.sum(w[..., None] * y, axis=1) / sw
     num = jnp.sum(w[..., None] * (y - pred) ** 2, axis=1)
     den = jnp.sum(w[..., None] * (y - y_mean[:, None, :]) ** 2, axis=1)
+    return _r2(num, den)
+
+
+def r2_from_moments(m, coef):
+    """Weighted R^2 of fitted coefficients, from the moments alone.
+
+    The residual sum of squares of ``coef`` (with its intercept
+    ``y_mean - z_mean . coef``) is ``syy - 2 coef . zy + coef' gram coef``, so
+    the score needs no pass over the samples. Same conventions as
+    :func:`r2_from_predictions`; the two agree to rounding (relative to
+    ``syy``).
+
+    Parameters
+    ----------
+    m : Moments
+    coef : array of shape (b, L, p)
+
+    Returns
+    -------
+    r2 : array of shape (b, L)
+    """
+    zy = jnp.swapaxes(m.zy, 1, 2)  # (b, L, p)
+    quad = jnp.einsum("blp,bpq,blq->bl", coef, m.gram, coef, precision=_HIGHEST)
+    num = jnp.maximum(m.syy - 2 * jnp.sum(coef * zy, axis=-1) + quad, 0)
+    return _r2(num, m.syy)
+
+
+def _r2(num, den):
+    """``1 - num / den`` with ``r2_score``'s conventions for zeros."""
     ok = (num != 0) & (den != 0)
     r2 = 1 - num / jnp.where(den != 0, den, 1)
     return jnp.where(ok, r2, jnp.where((num != 0) & (den == 0), 0.0, 1.0))

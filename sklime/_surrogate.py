@@ -19,8 +19,9 @@ from ._distances import row_distances
 from ._kernels import exponential_kernel
 from ._linalg import cholesky_solve
 from ._ridge import (
+    _HIGHEST,
     predict,
-    r2_from_predictions,
+    r2_from_moments,
     solve_ridge,
     target_scale,
     weighted_moments,
@@ -70,9 +71,10 @@ def _scaled(Y, prior):
 def _finish(Z, Y, w, m, mask, alpha, prior, s, fm=False):
     """Ridge on scaled targets ``Y``; results scaled back by ``s``."""
     coef, intercept = solve_ridge(m, alpha, mask, prior)
-    pred = predict(Z, coef, intercept, fm)
-    score = r2_from_predictions(Y, pred, w)
-    return SurrogateFit(coef * s[..., None], intercept * s, score, pred[:, 0, :] * s)
+    score = r2_from_moments(m, coef)
+    z0 = _instances(Z, fm)
+    local = jnp.einsum("bp,blp->bl", z0, coef, precision=_HIGHEST) + intercept
+    return SurrogateFit(coef * s[..., None], intercept * s, score, local * s)
 
 
 @partial(jax.jit, static_argnames=("method", "n_features", "fm"))

@@ -23,11 +23,12 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.scipy.special import ndtri
 from sklearn.preprocessing import StandardScaler
 
 from ._discretizer import sampling_bounds
 from ._kernels import unit_distance_weight
+from ._ppf import ndtri32
+from ._random import as_uniform
 from ._sampling import _cdf_table, truncnorm_tables
 
 __all__ = ["TabularPlan", "sample_tabular"]
@@ -178,7 +179,7 @@ class TabularPlan:
         (timestamps, ``1e6 + 1e-3 x``) or beyond float32's range is sampled at
         its own precision and stays inside its bins.
         For every feature and category ``k`` the in-bin draw is folded into
-        ``x = clip(a_k + b_k * ndtri(c_k + d_k * u), lower_k, upper_k)``, an
+        ``x = clip(a_k + b_k * ndtri32(c_k + d_k * u), lower_k, upper_k)``, an
         affine map of the *same* uniform ``u`` that picked the category.
         """
         f32 = np.float32
@@ -282,8 +283,9 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
 
     Parameters
     ----------
-    u : float32 array (b, d, n_samples - 1)
-        One uniform number per sampled value (:func:`sklime.row_uniforms`).
+    u : float32 or uint32 array (b, d, n_samples - 1)
+        One uniform number per sampled value (:func:`sklime._random.row_uniforms`),
+        or the raw words of :func:`sklime._random.row_bits`.
     X : array (b, d)
         The instances (compute dtype).
     codes : int array (b, d)
@@ -312,7 +314,7 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
     # Sample 0 is the instance: prepend a dummy uniform and overwrite that
     # sample inside the same fused loop (cheaper than concatenating).
     u = jnp.pad(
-        jnp.asarray(u, jnp.float32), ((0, 0), (0, 0), (1, 0)), constant_values=0.5
+        as_uniform(jnp.asarray(u)), ((0, 0), (0, 0), (1, 0)), constant_values=0.5
     )
     first = jax.lax.broadcasted_iota(jnp.int32, u.shape, 2) == 0
     is_cat = tables["is_categorical"][:, None]
@@ -331,7 +333,7 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
     cat_values = _select(tables["values"], k)
     if discretized:
         p = _select(tables["c"], k) + _select(tables["d"], k) * t
-        z = ndtri(jnp.clip(p, 1e-30, 1 - 6e-8)).astype(dtype)
+        z = ndtri32(p).astype(dtype)
         in_bin = _select(tables["a"], k) + _select(tables["b"], k) * z
         in_bin = jnp.clip(
             in_bin, _select(tables["lower"], k), _select(tables["upper"], k)
@@ -341,7 +343,7 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
         Z0 = jnp.ones((b, d), jnp.float32)
     else:
         mean, scale = tables["mean"][:, None], tables["scale"][:, None]
-        z = ndtri(jnp.clip(u, 1e-30, 1 - 6e-8)).astype(dtype)
+        z = ndtri32(u).astype(dtype)
         z0 = (X[:, :, None] - mean) / scale
         centre = z0 if around else jnp.zeros_like(z0)
         if glime:

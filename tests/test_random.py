@@ -191,3 +191,42 @@ def test_base_seed_advances_random_state():
 def test_base_seed_rejects_bad_random_state():
     with pytest.raises(ValueError):
         base_seed("seed")
+
+
+# ----------------------------------------------------------------------------
+# row_bits: the same stream as row_uniforms, as raw words
+# ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(1,), (3,), (4,), (3, 5), (30, 4999)])
+def test_row_bits_give_row_uniforms_bit_for_bit(shape):
+    from sklime._random import as_uniform, row_bits, row_uniforms
+
+    X = np.random.default_rng(0).normal(size=(3, 4))
+    bits = row_bits(7, X, shape)
+    assert bits.dtype == np.uint32 and bits.shape == (3, *shape)
+    expected = row_uniforms(7, X, shape)  # CPU backend: NumPy's float32 stream
+    np.testing.assert_array_equal(np.asarray(as_uniform(bits)), expected)
+    # ... and inside a jitted kernel too.
+    jitted = jax.jit(as_uniform)(bits)
+    np.testing.assert_array_equal(np.asarray(jitted), expected)
+
+
+def test_row_bits_depend_only_on_the_row():
+    from sklime._random import row_bits
+
+    X = np.random.default_rng(1).normal(size=(5, 2))
+    bits = row_bits(0, X, (6,))
+    np.testing.assert_array_equal(row_bits(0, X[3:4], (6,))[0], bits[3])
+    assert not np.array_equal(row_bits(1, X, (6,)), bits)
+
+
+def test_as_uniform_range_and_float_passthrough():
+    from sklime._random import as_uniform
+
+    edges = np.array([0, 255, 256, 2**32 - 1], dtype=np.uint32)
+    u = np.asarray(as_uniform(edges))
+    assert u.dtype == np.float32
+    np.testing.assert_array_equal(u, [0.0, 0.0, 2.0**-24, 1 - 2.0**-24])
+    floats = np.array([0.25, 0.5], dtype=np.float64)
+    np.testing.assert_array_equal(np.asarray(as_uniform(floats)), [0.25, 0.5])

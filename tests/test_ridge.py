@@ -11,7 +11,13 @@ from sklearn.metrics import r2_score
 
 from sklime import weighted_ridge
 from sklime._backend import x64_scope
-from sklime._ridge import r2_from_predictions, solve_ridge, weighted_moments
+from sklime._ridge import (
+    predict,
+    r2_from_moments,
+    r2_from_predictions,
+    solve_ridge,
+    weighted_moments,
+)
 
 RTOL = 1e-6
 
@@ -181,6 +187,38 @@ def test_r2_conventions_match_r2_score():
     expected = [r2_score(y[i], pred[i], sample_weight=w[i]) for i in range(4)]
     np.testing.assert_allclose(r2, expected, rtol=1e-12)
     np.testing.assert_array_equal(r2[1:], [1.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("feature_major", [False, True])
+@pytest.mark.parametrize("with_prior", [False, True])
+def test_r2_from_moments_equals_r2_of_predictions(feature_major, with_prior):
+    Z, y, w = _data(B, N, P, seed=11)
+    y = np.stack([y, 3 * y[:, ::-1] + 1], axis=2)  # two labels
+    mask = np.random.default_rng(0).random((B, 2, P)) < 0.6
+    prior = np.random.default_rng(1).normal(size=(B, 2, P)) if with_prior else None
+    with x64_scope():
+        Zj = jnp.asarray(Z.transpose(0, 2, 1) if feature_major else Z)
+        m = weighted_moments(Zj, jnp.asarray(y), jnp.asarray(w), feature_major)
+        coef, intercept = solve_ridge(
+            m, 0.5, jnp.asarray(mask), None if prior is None else jnp.asarray(prior)
+        )
+        pred = predict(Zj, coef, intercept, feature_major)
+        expected = r2_from_predictions(jnp.asarray(y), pred, jnp.asarray(w))
+        r2 = r2_from_moments(m, coef)
+    np.testing.assert_allclose(np.asarray(r2), np.asarray(expected), atol=1e-10)
+
+
+def test_r2_from_moments_conventions():
+    """Constant targets: 1 when the surrogate is flat, 0 when a prior tilts it."""
+    Z, _, w = _data(2, N, P, seed=12)
+    y = np.full((2, N, 1), 3.0)
+    w = np.ones_like(w)  # the weighted mean of y is then exactly 3
+    with x64_scope():
+        m = weighted_moments(jnp.asarray(Z), jnp.asarray(y), jnp.asarray(w))
+        flat, _ = solve_ridge(m, 1.0)
+        tilted, _ = solve_ridge(m, 1.0, prior=jnp.ones((2, 1, P)))
+        assert np.asarray(r2_from_moments(m, flat)).tolist() == [[1.0], [1.0]]
+        assert np.asarray(r2_from_moments(m, tilted)).tolist() == [[0.0], [0.0]]
 
 
 def test_constant_column():
@@ -388,6 +426,10 @@ _BAD_CASES = {
 def test_bad_inputs(case):
     Z, y, w = _bad(case)
     name = _BAD_CASES[case]
-    match = rf"\b{name}\b contains NaN or infinity" if "NaN" in case or "inf" in case else rf"\b{name}\b"
+    match = (
+        rf"\b{name}\b contains NaN or infinity"
+        if "NaN" in case or "inf" in case
+        else rf"\b{name}\b"
+    )
     with pytest.raises(ValueError, match=match):
         weighted_ridge(Z, y, w)
