@@ -1,7 +1,6 @@
 """LimeExplainer: tabular LIME as a vectorized scikit-learn estimator."""
 
 import contextlib
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import jax
@@ -861,10 +860,10 @@ class _ChunkWork:
         row; padding rows are never shown to the model), so the kernels
         always run on one shape: no recompilation, and a row's results are
         bit-for-bit the same whatever else is in its batch. On the CPU the
-        numbers are NumPy's raw words for the real rows only (this step is
-        pure NumPy and releases the GIL: :meth:`run_pipelined` runs it in a
-        thread while the model works); elsewhere JAX draws them on the
-        device for the padded chunk, one compiled shape.
+        numbers are NumPy's raw words (:func:`~sklime._random.row_bits`) for
+        the real rows only; elsewhere JAX draws them on the device for the
+        padded chunk, one compiled shape. (Drawing in a second thread while
+        the model runs was measured: no faster on two cores.)
         """
         b = X.shape[0]
         size = self.size
@@ -987,37 +986,24 @@ class _ChunkWork:
         return self._finish(*self._dispatch(X, codes), index)
 
     def run_pipelined(self, X, codes, index, starts, rows, progress=None):
-        """Explain chunk after chunk, overlapping the model with our work.
+        """Explain chunk after chunk, sampling the next while the model runs.
 
-        While the model runs on chunk ``c``, JAX samples chunk ``c + 1``
-        (dispatched before, asynchronously) and a thread draws the random
-        numbers of chunk ``c + 2``. ``index`` gives the rows' positions in
-        the caller's ``X``.
+        ``index`` gives the rows' positions in the caller's ``X``.
         """
-
-        def chunk(c):
-            s = starts[c]
-            return X[s : s + rows], codes[s : s + rows]
-
         results = []
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            drawn = [
-                pool.submit(self._draw, *chunk(c)) for c in range(min(2, len(starts)))
-            ]
-            pending = self._sample(*drawn.pop(0).result())
-            for c, start in enumerate(starts):
-                current = pending
-                if c + 1 < len(starts):
-                    pending = self._sample(*drawn.pop(0).result())
-                    if c + 2 < len(starts):
-                        drawn.append(pool.submit(self._draw, *chunk(c + 2)))
-                results.append(
-                    self._finish(
-                        *current, index[start : start + rows], materialize=False
-                    )
-                )
-                if progress is not None:
-                    progress.update(1)
+        pending = self._dispatch(
+            X[starts[0] : starts[0] + rows], codes[starts[0] : starts[0] + rows]
+        )
+        for c, start in enumerate(starts):
+            current = pending
+            if c + 1 < len(starts):
+                s = starts[c + 1]
+                pending = self._dispatch(X[s : s + rows], codes[s : s + rows])
+            results.append(
+                self._finish(*current, index[start : start + rows], materialize=False)
+            )
+            if progress is not None:
+                progress.update(1)
         if progress is not None:
             progress.close()
         return [self._materialize(r) for r in results]
