@@ -18,6 +18,7 @@ from sklearn.utils.validation import (
 
 from . import _random
 from ._backend import x64_scope
+from ._design import surrogate_elements
 from ._device_model import DeviceModel
 from ._discretizer import Discretizer
 from ._encoding import TabularEncoder
@@ -30,7 +31,7 @@ from ._model import (
     resolve_predict_fn,
 )
 from ._random import base_seed, row_bits, row_uniforms
-from ._selection import METHODS, VMAP_CANDIDATES, resolve_method
+from ._selection import METHODS, resolve_method
 from ._surrogate import (
     coef_standard_errors,
     fit_surrogates,
@@ -70,9 +71,9 @@ def _chunk_rows(n_samples, n_features, surrogate_elements=0):
     """Largest power of two of rows that fit the chunk budget.
 
     A row costs ``n_samples * n_features`` values of samples, and
-    ``surrogate_elements`` values in the surrogate fit (its Gram matrices:
-    ``labels * p**2``, times ``p`` candidates for vmapped forward selection),
-    which dominate for wide data with few samples.
+    ``surrogate_elements`` values in the surrogate fit (see
+    :func:`sklime._design.surrogate_elements`), which dominate for wide
+    data.
     """
     per_row = max(n_samples * max(n_features, 1), surrogate_elements, 1)
     fit = max(_chunk_budget() // per_row, 1)
@@ -828,13 +829,10 @@ class _ChunkWork:
             else est.n_features_in_
         )
         n_labels = 1 if labels is None else labels.size
-        vmapped = (
-            self.method == "forward_selection" and est.n_features < p <= VMAP_CANDIDATES
-        )
         self.size = _chunk_rows(
             self.n_samples,
             max(est.n_features_in_, p),
-            n_labels * p * p * (p if vmapped else 1),
+            surrogate_elements(self.n_samples, p, n_labels),
         )
         self.prior = est._prior_table()
         with x64_scope():

@@ -6,13 +6,16 @@ An explained item (an image, a text) has ``p`` interpretable features
 the explainer, and its surrogate is fitted on the masks.
 
 Items have different numbers of features, so the JAX kernels work on masks
-padded to a width ``P = bucket(p)`` that depends on the item alone. Padding
-columns are zero in every sample, the item included: they change neither the
-cosine nor the euclidean distance to the item, and, being constant, they get
-coefficient 0 in the (intercept-centred, regularised) surrogate. Items are
-grouped by width and fitted in chunks of a fixed number of rows (padded by
-repeating the first item), so every kernel always runs on the same shapes for
-a given item: its explanation is bit-for-bit the same alone or in any batch.
+padded to a width ``P = bucket(p)`` (four sizes per power of two) that
+depends on the item alone. Padding columns are zero in every sample, the
+item included: they change neither the cosine nor the euclidean distance to
+the item, and, being constant, they get coefficient 0 in the
+(intercept-centred, regularised) surrogate. Each item's surrogates are
+fitted on their own (shape ``(1, n_samples, P)``), so every kernel always
+runs on the same shapes for a given item: its explanation is bit-for-bit the
+same alone or in any batch. (Chunks of several items, padded by repeating
+the first, made one short text cost up to 16 fits; an item's model calls
+and perturbed inputs cost far more than one more dispatch.)
 
 Randomness per item comes from :func:`content_uniforms`: the base seed and a
 64-bit digest of the item's bytes (image pixels, UTF-8 text), through
@@ -28,7 +31,6 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 
 from ._backend import bucket, x64_scope
-from ._explainer import _chunk_rows
 from ._model import ModelCaller, check_probabilities, resolve_predict_fn
 from ._random import row_uniforms
 from ._selection import resolve_method
@@ -94,7 +96,7 @@ def content_uniforms(seed, digest, shape, dtype=np.float32):
 
 def padded_width(p):
     """Width of the masks the kernels see for an item with ``p`` features."""
-    return bucket(p, minimum=8, steps_per_octave=1)
+    return bucket(p, minimum=8, steps_per_octave=4)
 
 
 def resolve_black_box(predict_fn, owner):
@@ -226,13 +228,9 @@ class MaskedEngine:
             groups[padded_width(p)].append(i)
         results = {}
         for P in sorted(groups):
-            members = groups[P]
-            rows = _chunk_rows(self.n_samples, P)
-            for s in range(0, len(members), rows):
-                chunk = members[s : s + rows]
-                out = self._chunk(chunk, widths, P, rows, draw, make_input, batch_size)
-                for j, i in enumerate(chunk):
-                    results[i] = {k: v[j] for k, v in out.items()}
+            for i in groups[P]:
+                out = self._item(i, widths[i], P, draw, make_input, batch_size)
+                results[i] = {k: v[0] for k, v in out.items()}
         n = len(widths)
         width = int(widths.max())
         L = results[0]["labels"].shape[0]
@@ -246,32 +244,24 @@ class MaskedEngine:
             check_probabilities(parts["model_pred"])
         return parts
 
-    def _chunk(self, chunk, widths, P, rows, draw, make_input, batch_size):
-        b = len(chunk)
-        Zs, Ys = [], []
-        for i in chunk:
-            Z = draw(i, P)
-            Zs.append(Z)
-            caller = ModelCaller(
-                self.fn,
-                batch_size(i),
-                n_outputs=self.n_outputs,
-                make_input=make_input(i),
-            )
-            Y = caller(np.asarray(Z)[:, : widths[i]])
-            self.n_outputs = Y.shape[1]
-            Ys.append(Y)
-        Y = np.stack(Ys)  # (b, n, k)
+    def _item(self, i, width, P, draw, make_input, batch_size):
+        """Model outputs and surrogates of item ``i``, as arrays of one row."""
+        Z = draw(i, P)
+        caller = ModelCaller(
+            self.fn,
+            batch_size(i),
+            n_outputs=self.n_outputs,
+            make_input=make_input(i),
+        )
+        Y = caller(np.asarray(Z)[:, :width])[None]  # (1, n, k)
+        self.n_outputs = Y.shape[2]
         model_pred = Y[:, 0, :]
         labels = resolve_labels(self.labels, self.top_labels, model_pred)
         Yl = np.take_along_axis(Y, labels[:, None, :], axis=2)
-        if rows > b:  # fixed chunk shape: repeat the first item
-            Zs = Zs + [Zs[0]] * (rows - b)
-            Yl = np.concatenate([Yl, np.repeat(Yl[:1], rows - b, axis=0)])
         k = P if self.n_features is None else int(self.n_features)
         method = resolve_method(self.feature_selection, k)
         with x64_scope():
-            Z = jnp.stack([jnp.asarray(z, jnp.float64) for z in Zs])
+            Z = jnp.asarray(Z, jnp.float64)[None]
             w = sample_weights(Z, self.kernel_width, self.metric)
             fit = fit_surrogates(
                 Z,
@@ -281,7 +271,7 @@ class MaskedEngine:
                 method=method,
                 n_features=k,
             )
-            out = {key: np.asarray(v)[:b] for key, v in fit._asdict().items()}
+            out = {key: np.asarray(v) for key, v in fit._asdict().items()}
         out["labels"] = labels
         out["model_pred"] = model_pred
         return out

@@ -1,34 +1,47 @@
 """Feature selection for the surrogates, as ``lime`` does it, batched (JAX).
 
-All methods work on the weighted moments of :mod:`sklime._ridge`, so they
-never touch the samples again:
+Every method works on a chunk's :class:`~sklime._design.Design` (the
+weighted Gram matrix, or in the dual form the weighted samples), never on
+the samples again, and returns the kept features as index sets
+``S (b, L, k)`` with a ``valid (b, L, k)`` flag, so that the final fit is a
+``k x k`` system:
 
-- ``"none"``: every feature.
+- ``"none"``: every feature (no selection; the caller fits them all).
 - ``"highest_weights"``: ridge (``alpha=0.01``) on every feature, keep the
   ``k`` largest ``|coef_j * z0_j|`` (``z0`` is the instance).
 - ``"forward_selection"``: greedily add the feature that most increases the
   weighted R^2 of a least-squares fit (``lime`` uses ``Ridge(alpha=0)``).
+  The fit on ``S + {j}`` explains ``c_j^2 / d_j`` more than the fit on
+  ``S``, with ``d_j`` and ``c_j`` the residual variance of feature ``j`` and
+  its residual covariance with the target after projecting on ``S``; both
+  are updated by one row of a pivoted Cholesky factor per step, so the
+  whole selection costs ``O(k p)`` per step plus one Gram row, not a fit per
+  candidate.
 - ``"lasso_path"``: the largest set of at most ``k`` features along the LARS
-  lasso path of the weighted, centred data (computed on the host from the
-  Gram matrix with :func:`sklearn.linear_model.lars_path_gram`, which gives
-  the same path as ``lime``'s ``lars_path`` on the data).
+  lasso path of the weighted, centred data (on the host, with
+  :func:`sklearn.linear_model.lars_path_gram` from the Gram matrix, or
+  :func:`sklearn.linear_model.lars_path` on the weighted samples in the dual
+  form; both give ``lime``'s path).
 - ``"auto"``: forward selection when ``k <= 6``, else highest weights.
 """
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from sklearn.linear_model import lars_path_gram
+from sklearn.linear_model import lars_path, lars_path_gram
 
-from ._ridge import solve_ridge
+from ._design import full_ridge, gram_diagonal, gram_rows, ridge_strength
 
-__all__ = ["METHODS", "lasso_path_masks", "resolve_method", "select_features"]
+__all__ = [
+    "METHODS",
+    "indices_to_masks",
+    "lasso_path_masks",
+    "masks_to_indices",
+    "resolve_method",
+    "select_features",
+]
 
 METHODS = ("auto", "none", "forward_selection", "highest_weights", "lasso_path")
-
-#: Forward selection fits its candidates at once (vmapped) up to this many
-#: features, one after the other beyond.
-VMAP_CANDIDATES = 64
 
 
 def resolve_method(method, n_features):
@@ -38,100 +51,118 @@ def resolve_method(method, n_features):
     return method
 
 
-def _top_k_mask(score, k):
-    """Boolean mask of the ``k`` largest entries along the last axis (stable)."""
-    p = score.shape[-1]
-    order = jnp.argsort(-score, axis=-1, stable=True)
-    ranks = jnp.argsort(order, axis=-1, stable=True)
-    return ranks < min(k, p)
+def _highest_weights(d, z0, k):
+    coef = full_ridge(d, 0.01)
+    # top_k breaks ties by the lower index, as a stable sort would.
+    _, S = jax.lax.top_k(jnp.abs(coef * z0[:, None, :]), k)
+    return S
 
 
-def _highest_weights(m, z0, k):
-    coef, _ = solve_ridge(m, 0.01)
-    return _top_k_mask(jnp.abs(coef * z0[:, None, :]), k)
+def _pick(onehot, a):
+    """``a[..., j]`` for the one-hot ``j`` (``a`` may have leading axes)."""
+    return jnp.sum(a * onehot, axis=-1)
 
 
-def _r2_of_masks(m, masks):
-    """Weighted R^2 of least-squares fits on each mask; masks (b, L, c, p)."""
-    p = masks.shape[-1]
-    flat = masks.transpose(2, 0, 1, 3)  # (c, b, L, p)
-
-    def one(mask):
-        coef, _ = solve_ridge(m, 0.0, mask)  # (b, L, p)
-        explained = jnp.sum(coef * jnp.swapaxes(m.zy, 1, 2), axis=-1)
-        return explained
-
-    explained = jax.vmap(one)(flat) if p <= VMAP_CANDIDATES else jax.lax.map(one, flat)
-    sst = m.syy[None]
-    r2 = jnp.where(sst > 0, explained / jnp.where(sst > 0, sst, 1), 0.0)
-    return r2.transpose(1, 2, 0)  # (b, L, c)
-
-
-def _forward_selection(m, k):
-    b, p = m.z_mean.shape
-    L = m.zy.shape[-1]
+def _forward_selection(d, k):
+    zy = jnp.swapaxes(d.m.zy, 1, 2)  # (b, L, p)
+    b, L, p = zy.shape
+    reg = ridge_strength(d, 0.0)[:, None, None]  # lime: Ridge(alpha=0)
+    resid_var = jnp.broadcast_to(gram_diagonal(d)[:, None, :] + reg, (b, L, p))
+    resid_cov = zy
+    factor = jnp.zeros((k, b, L, p), zy.dtype)  # rows of the pivoted Cholesky factor
     chosen = jnp.zeros((b, L, p), bool)
-    eye = jnp.eye(p, dtype=bool)
-    for _ in range(min(k, p)):
-        candidates = chosen[:, :, None, :] | eye[None, None]  # (b, L, c=p, p)
-        r2 = _r2_of_masks(m, candidates)
-        r2 = jnp.where(chosen, -jnp.inf, r2)
-        best = jnp.argmax(r2, axis=-1)  # first maximum, as lime's strict '>'
-        chosen = chosen | jax.nn.one_hot(best, p, dtype=bool)
-    return chosen
+    picks = []
+    for t in range(k):
+        # With G + reg I, a residual variance is at least reg: the floor
+        # keeps rounding from dividing by ~0 for a collinear candidate.
+        gain = resid_cov**2 / jnp.maximum(resid_var, reg)
+        j = jnp.argmax(jnp.where(chosen, -jnp.inf, gain), axis=-1)  # first maximum
+        onehot = jax.nn.one_hot(j, p, dtype=zy.dtype)
+        row = gram_rows(d, j) + reg * onehot
+        if t:
+            done = factor[:t]
+            row = row - jnp.einsum("tblp,tbl->blp", done, _pick(onehot, done))
+        pivot = jnp.sqrt(jnp.maximum(_pick(onehot, resid_var), reg[..., 0]))[..., None]
+        row = jnp.where(chosen, 0, row / pivot)
+        resid_cov = resid_cov - (_pick(onehot, resid_cov)[..., None] / pivot) * row
+        resid_var = resid_var - row**2
+        factor = factor.at[t].set(row)
+        chosen = chosen | (onehot > 0)
+        picks.append(j)
+    return jnp.stack(picks, axis=-1)
 
 
-def select_features(m, z0, method, k):
-    """Boolean masks (b, L, p) of the features each surrogate keeps.
+def select_features(d, z0, method, k):
+    """Index sets ``(b, L, k)`` of the features each surrogate keeps.
 
     Parameters
     ----------
-    m : sklime._ridge.Moments
+    d : sklime._design.Design
     z0 : array of shape (b, p)
         Interpretable representation of each instance.
-    method : {"none", "highest_weights", "forward_selection"}
-        Resolved method (see :func:`resolve_method`); ``"lasso_path"`` is
-        handled on the host by :func:`lasso_path_masks`.
+    method : {"highest_weights", "forward_selection"}
+        Resolved method (see :func:`resolve_method`); ``"none"`` needs no
+        selection and ``"lasso_path"`` runs on the host
+        (:func:`lasso_path_masks`).
     k : int
-        Features to keep.
+        Features to keep, ``k < p``.
     """
-    b, p = m.z_mean.shape
-    L = m.zy.shape[-1]
-    # With k >= p every method ends with every feature that can carry weight.
-    if method == "none" or k >= p:
-        return jnp.ones((b, L, p), bool)
     if method == "highest_weights":
-        return _highest_weights(m, z0, k)
+        return _highest_weights(d, z0, k)
     if method == "forward_selection":
-        return _forward_selection(m, k)
+        return _forward_selection(d, k)
     raise ValueError(f"unknown feature selection method {method!r}")
 
 
-def lasso_path_masks(gram, zy, k):
-    """``lime``'s lasso-path selection from Gram matrices (host side).
+def indices_to_masks(S, valid, p):
+    """Boolean masks ``(b, L, p)`` of index sets ``S (b, L, k)``."""
+    hot = jax.nn.one_hot(S, p, dtype=bool) & valid[..., None]
+    return jnp.any(hot, axis=-2)
+
+
+def masks_to_indices(masks, k):
+    """Index sets ``(b, L, k)`` and validity of masks with at most ``k`` features."""
+    masks = np.asarray(masks)
+    order = np.argsort(~masks, axis=-1, kind="stable")[..., :k]
+    return order, np.take_along_axis(masks, order, axis=-1)
+
+
+def lasso_path_masks(gram, zy, k, A=None, yc=None):
+    """``lime``'s lasso-path selection (host side).
 
     Parameters
     ----------
-    gram : ndarray of shape (b, p, p)
-        Weighted, centred Gram matrices.
+    gram : ndarray of shape (b, p, p) or None
+        Weighted, centred Gram matrices; ``None`` to run on ``A, yc``.
     zy : ndarray of shape (b, p, L)
         Weighted, centred cross products with the targets.
     k : int
         Most features to keep.
+    A, yc : ndarray of shape (b, n, p) and (b, n, L), optional
+        The weighted, centred samples and targets, for ``gram=None``.
 
     Returns
     -------
     masks : ndarray of shape (b, L, p), bool
     """
-    gram = np.asarray(gram, dtype=np.float64)
     zy = np.asarray(zy, dtype=np.float64)
     b, p, L = zy.shape
     masks = np.zeros((b, L, p), dtype=bool)
     for i in range(b):
         for label in range(L):
-            _, _, coefs = lars_path_gram(
-                Xy=zy[i, :, label], Gram=gram[i], n_samples=1, method="lasso"
-            )
+            if gram is None:
+                _, _, coefs = lars_path(
+                    np.asarray(A[i], np.float64),
+                    np.asarray(yc[i, :, label], np.float64),
+                    method="lasso",
+                )
+            else:
+                _, _, coefs = lars_path_gram(
+                    Xy=zy[i, :, label],
+                    Gram=np.asarray(gram[i], np.float64),
+                    n_samples=1,
+                    method="lasso",
+                )
             nonzero = np.arange(p)
             # Walk the path back from its end; keep the last set small enough.
             for step in range(coefs.shape[1] - 1, 0, -1):

@@ -3,9 +3,11 @@
 From the interpretable samples ``Z (b, n, p)`` (first sample = instance) and
 the black-box outputs ``Y (b, n, L)`` of the explained labels:
 
-distances to the instance -> kernel weights -> weighted moments -> feature
-selection -> ridge on the kept features -> weighted R^2 and the prediction
-at the instance.
+distances to the instance -> kernel weights -> the weighted design (primal
+Gram or dual kernel, :mod:`sklime._design`) -> feature selection (index
+sets, :mod:`sklime._selection`) -> ridge on the kept features (a ``k x k``
+system) -> weighted R^2 and the prediction at the instance, from the
+moments.
 """
 
 from functools import partial
@@ -15,18 +17,23 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._design import design, full_ridge, quadratic_form, subset_ridge
 from ._distances import row_distances
 from ._kernels import exponential_kernel
 from ._linalg import cholesky_solve
 from ._ridge import (
     _HIGHEST,
+    _r2,
     predict,
-    r2_from_moments,
-    solve_ridge,
     target_scale,
     weighted_moments,
 )
-from ._selection import lasso_path_masks, select_features
+from ._selection import (
+    indices_to_masks,
+    lasso_path_masks,
+    masks_to_indices,
+    select_features,
+)
 
 __all__ = [
     "SurrogateFit",
@@ -68,22 +75,51 @@ def _scaled(Y, prior):
     return Y / s[:, None, :], prior, s
 
 
-def _finish(Z, Y, w, m, mask, alpha, prior, s, fm=False):
-    """Ridge on scaled targets ``Y``; results scaled back by ``s``."""
-    coef, intercept = solve_ridge(m, alpha, mask, prior)
-    score = r2_from_moments(m, coef)
-    z0 = _instances(Z, fm)
+def _result(d, z0, coef, explained, quad, s):
+    """Intercept, R^2 and local prediction of fitted (scaled) coefficients."""
+    m = d.m
+    score = _r2(jnp.maximum(m.syy - 2 * explained + quad, 0), m.syy)
+    intercept = m.y_mean - jnp.sum(coef * m.z_mean[:, None, :], axis=-1)
     local = jnp.einsum("bp,blp->bl", z0, coef, precision=_HIGHEST) + intercept
     return SurrogateFit(coef * s[..., None], intercept * s, score, local * s)
+
+
+def _finish_all(d, z0, alpha, prior, s):
+    """Surrogates on every feature."""
+    coef = full_ridge(d, alpha, prior)
+    explained = jnp.sum(coef * jnp.swapaxes(d.m.zy, 1, 2), axis=-1)
+    return _result(d, z0, coef, explained, quadratic_form(d, coef), s)
+
+
+def _finish_subset(d, z0, S, valid, alpha, prior, s):
+    """Surrogates on the features ``S (b, L, k)`` (where ``valid``)."""
+    coef_s, G = subset_ridge(d, alpha, S, valid, prior)
+    zy_s = jnp.take_along_axis(jnp.swapaxes(d.m.zy, 1, 2), S, axis=2)
+    explained = jnp.sum(coef_s * zy_s, axis=-1)
+    quad = jnp.einsum("blk,blkj,blj->bl", coef_s, G, coef_s, precision=_HIGHEST)
+    b, L, p = S.shape[0], S.shape[1], z0.shape[1]
+    coef = jnp.zeros((b, L, p), coef_s.dtype)
+    coef = coef.at[jnp.arange(b)[:, None, None], jnp.arange(L)[None, :, None], S].set(
+        coef_s
+    )
+    return _result(d, z0, coef, explained, quad, s)
+
+
+def _selects(method, n_features, p):
+    """Whether ``method`` keeps fewer than all ``p`` features."""
+    return method != "none" and n_features < p
 
 
 @partial(jax.jit, static_argnames=("method", "n_features", "fm"))
 def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
     Z = Z.astype(Y.dtype)  # the fit runs in the targets' (compute) dtype
     Y, prior, s = _scaled(Y, prior)
-    m = weighted_moments(Z, Y, w, fm)
-    mask = select_features(m, _instances(Z, fm), method, n_features)
-    return _finish(Z, Y, w, m, mask, alpha, prior, s, fm)
+    d = design(Z, Y, w, fm)
+    z0 = _instances(Z, fm)
+    if not _selects(method, n_features, z0.shape[-1]):
+        return _finish_all(d, z0, alpha, prior, s)
+    S = select_features(d, z0, method, n_features)
+    return _finish_subset(d, z0, S, jnp.ones(S.shape, bool), alpha, prior, s)
 
 
 @partial(jax.jit, static_argnames=("fm",))
@@ -127,19 +163,28 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
 
 
 @partial(jax.jit, static_argnames=("fm",))
-def _scaled_moments(Z, Y, w, prior=None, fm=False):
+def _scaled_design(Z, Y, w, prior=None, fm=False):
+    Z = Z.astype(Y.dtype)
     Y, prior, s = _scaled(Y, prior)
-    return weighted_moments(Z, Y, w, fm), Y, prior, s
+    return design(Z, Y, w, fm), _instances(Z, fm), prior, s
 
 
-_finish_jit = jax.jit(_finish, static_argnames=("fm",))
+_finish_subset_jit = jax.jit(_finish_subset)
+
+
+def _lasso_indices(d, n_features):
+    """Index sets of ``lime``'s lasso-path selection, computed on the host."""
+    masks = lasso_path_masks(
+        None if d.dual else d.m.gram, d.m.zy, n_features, d.A, d.yc
+    )
+    return masks_to_indices(masks, n_features)
 
 
 @partial(jax.jit, static_argnames=("method", "n_features"))
 def _select(Z, Y, w, method, n_features):
-    Z = Z.astype(Y.dtype)
-    Y, _, _ = _scaled(Y, None)
-    return select_features(weighted_moments(Z, Y, w), Z[:, 0, :], method, n_features)
+    d, z0, _, _ = _scaled_design(Z, Y, w)
+    S = select_features(d, z0, method, n_features)
+    return indices_to_masks(S, jnp.ones(S.shape, bool), z0.shape[-1])
 
 
 def selection_masks(Z, Y, w, *, method, n_features):
@@ -148,10 +193,14 @@ def selection_masks(Z, Y, w, *, method, n_features):
     The feature selection of :func:`fit_surrogates` alone (jitted), for
     surrogates fitted elsewhere; ``Z`` is samples-major ``(b, n, p)``.
     """
+    b, _, p = np.shape(Z)
+    L = np.shape(Y)[-1]
+    if not _selects(method, n_features, p):
+        return np.ones((b, L, p), bool)
     if method == "lasso_path":
-        Z = jnp.asarray(Z).astype(jnp.asarray(Y).dtype)
-        m = _scaled_moments(Z, Y, w)[0]
-        return lasso_path_masks(m.gram, m.zy, n_features)
+        d = _scaled_design(jnp.asarray(Z), Y, w)[0]
+        S, valid = _lasso_indices(d, n_features)
+        return np.asarray(indices_to_masks(S, valid, p))
     return np.asarray(_select(Z, Y, w, method, n_features))
 
 
@@ -213,9 +262,9 @@ def fit_surrogates(
     SurrogateFit
     """
     fm = feature_major
-    if method == "lasso_path":
-        Z = jnp.asarray(Z).astype(jnp.asarray(Y).dtype)
-        m, Y, prior, s = _scaled_moments(Z, Y, w, prior, fm=fm)
-        mask = jnp.asarray(lasso_path_masks(m.gram, m.zy, n_features))
-        return _finish_jit(Z, Y, w, m, mask, alpha, prior, s, fm=fm)
+    p = np.shape(Z)[1 if fm else 2]
+    if method == "lasso_path" and _selects(method, n_features, p):
+        d, z0, prior, s = _scaled_design(jnp.asarray(Z), Y, w, prior, fm=fm)
+        S, valid = _lasso_indices(d, n_features)
+        return _finish_subset_jit(d, z0, S, valid, alpha, prior, s)
     return _fit(Z, Y, w, alpha, method, n_features, prior, fm)

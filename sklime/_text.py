@@ -1,11 +1,9 @@
 """TextExplainer: LIME for text (words), vectorized, as an estimator."""
 
 import re
-from functools import partial
 from numbers import Integral, Real
 from typing import NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
@@ -116,6 +114,50 @@ def _segment_with_tokens(text, tokens):
     return pieces
 
 
+class _Renderer:
+    """Renders masks as texts with a few array operations per block.
+
+    Each piece of the text gets two versions: the piece itself and its
+    replacement (``removed``, ``""`` or the mask string; a separator's
+    replacement is empty, as it is always kept). A sample's text is the
+    version of every piece its mask chooses, in order. The choices of a
+    block are one ``(m, 2 * pieces)`` boolean array, repeated to the code
+    points of the versions; one selection over the block's code points, one
+    decode into a single string and a slice of it per sample give the texts.
+    No Python work per piece or word (``lime`` builds each text in a loop;
+    the previous renderer joined an object array row by row: 87 against
+    45 ms for 2000 samples of a 1000-word text).
+    """
+
+    def __init__(self, indexed, removed=""):
+        feature = np.asarray(indexed.piece_feature)
+        versions = [
+            text
+            for piece, f in zip(indexed.pieces, feature.tolist())
+            for text in (piece, removed if f >= 0 else "")
+        ]
+        self.owner = np.maximum(feature, 0)  # feature of each piece
+        self.fixed = feature < 0  # separators: always kept
+        self.lengths = np.array([len(v) for v in versions])
+        text = "".join(versions)
+        # One byte per code point when they all fit (ASCII), else UTF-32.
+        self.encoding = "latin-1" if text.isascii() else "utf-32-le"
+        self.codes = np.frombuffer(
+            text.encode(self.encoding, "surrogatepass"),
+            np.uint8 if self.encoding == "latin-1" else "<u4",
+        )
+
+    def __call__(self, masks):
+        m = masks.shape[0]
+        keep = (np.asarray(masks) > 0.5)[:, self.owner] | self.fixed  # (m, pieces)
+        chosen = np.stack([keep, ~keep], axis=2).reshape(m, -1)  # (m, versions)
+        points = np.repeat(chosen, self.lengths, axis=1)
+        ends = np.cumsum(np.count_nonzero(points, axis=1)).tolist()
+        text = np.compress(points.ravel(), np.tile(self.codes, m)).tobytes()
+        text = text.decode(self.encoding, "surrogatepass")
+        return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+
+
 def render_samples(indexed, masks, removed=""):
     """The texts of a block of masks, as ``lime``'s ``inverse_removing``.
 
@@ -131,15 +173,16 @@ def render_samples(indexed, masks, removed=""):
     Returns
     -------
     list of str
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> render_samples(index_text("the cat saw the dog"), np.array([[0, 1, 1, 1]]))
+    [' cat saw  dog']
     """
-    pieces = np.array(indexed.pieces, dtype=object)
-    words_at = np.flatnonzero(indexed.piece_feature >= 0)
-    keep = np.ones((masks.shape[0], pieces.size), dtype=bool)
-    keep[:, words_at] = np.asarray(masks)[:, indexed.piece_feature[words_at]] > 0.5
-    return ["".join(row) for row in np.where(keep, pieces, removed).tolist()]
+    return _Renderer(indexed, removed)(masks)
 
 
-@jax.jit
 def _removal_masks(u, n_words):
     """Masks ``(n, P)``: the text (first row), then ``lime``'s removals.
 
@@ -147,18 +190,25 @@ def _removal_masks(u, n_words):
     word ``j`` come at the same place of the text's stream whatever the
     padded width ``P``): ``u[0]`` draws how many words each sample removes,
     uniform in ``1 .. n_words`` (``lime``'s ``randint(1, d + 1)``), and the
-    ranks of ``u[1:]`` a uniformly random order of the words, whose first
-    ones are removed (``lime``'s ``choice(d, size, replace=False)``).
-    Columns ``>= n_words`` are padding, zero everywhere.
+    order of ``u[1:]`` a uniformly random order of the words, whose first
+    ``size`` are removed (``lime``'s ``choice(d, size, replace=False)``): a
+    word is removed when its number is at most the ``size``-th smallest of
+    the sample's numbers. Columns ``>= n_words`` are padding, zero
+    everywhere.
+
+    ``u`` may be numpy (the CPU backend; numpy's sort is about 45 times
+    faster than XLA's there: 6 against 265 ms for 2000 x 1024) or JAX (other
+    backends), and the masks are of the same kind.
     """
+    xp = np if isinstance(u, np.ndarray) else jnp
     u = u.T
     P = u.shape[1] - 1
-    real = jnp.arange(P) < n_words
-    size = jnp.minimum(1 + jnp.floor(u[:, 0] * n_words).astype(jnp.int32), n_words)
-    order = jnp.where(real, u[:, 1:], 2.0)
-    ranks = jnp.argsort(jnp.argsort(order, axis=1, stable=True), axis=1, stable=True)
-    keep = (ranks >= size[:, None]) & real
-    return jnp.concatenate([real[None], keep]).astype(jnp.float64)
+    real = xp.arange(P) < n_words
+    size = xp.minimum(1 + xp.floor(u[:, 0] * n_words).astype(np.int64), n_words)
+    order = xp.where(real, u[:, 1:], 2.0)
+    cut = xp.take_along_axis(xp.sort(order, axis=1), size[:, None] - 1, axis=1)
+    keep = (order > cut) & real
+    return xp.concatenate([real[None], keep]).astype(np.float64)
 
 
 def _check_texts(texts):
@@ -392,7 +442,7 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
                 return _removal_masks(u, widths[i])
 
         def make_input(i):
-            return partial(render_samples, indexed[i], removed=removed)
+            return _Renderer(indexed[i], removed)
 
         batch = None if self.batch_size == "auto" else int(self.batch_size)
         engine = MaskedEngine(

@@ -230,3 +230,16 @@ def test_as_uniform_range_and_float_passthrough():
     np.testing.assert_array_equal(u, [0.0, 0.0, 2.0**-24, 1 - 2.0**-24])
     floats = np.array([0.25, 0.5], dtype=np.float64)
     np.testing.assert_array_equal(np.asarray(as_uniform(floats)), [0.25, 0.5])
+
+
+@pytest.mark.parametrize("shape", [(1, 65), (3, 1000), (7, 300), (2, 5000)])
+def test_wide_rows_hash_in_the_compiled_loop_as_in_numpy(shape, monkeypatch):
+    """Rows wider than _COMPILED_HASH_WIDTH take the jitted chain: same bits."""
+    import sklime._random as module
+
+    X = np.random.default_rng(shape[1]).normal(size=shape)
+    X[0, :3] = [-0.0, np.inf, 1e300]
+    compiled = row_hashes(X)
+    monkeypatch.setattr(module, "_COMPILED_HASH_WIDTH", 10**9)
+    np.testing.assert_array_equal(compiled, row_hashes(X))
+    np.testing.assert_array_equal(row_hashes(X[1:2]), compiled[1:2])

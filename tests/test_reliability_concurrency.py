@@ -193,13 +193,14 @@ def test_request_over_budget_is_chunked_with_identical_results(
     )
 
 
-def test_wide_data_chunks_count_the_surrogate_systems():
-    """Few samples of many features: the Gram matrices bound the chunk, not Z."""
-    d = 1000
+@pytest.mark.parametrize(("d", "n_samples"), [(1000, 8), (300, 1200)])
+def test_wide_data_chunks_count_the_surrogate_systems(d, n_samples):
+    """The fit's matrices bound the chunk: n x n kernels with few samples of
+    many features (the dual form; no p x p Gram is formed), p x p Grams else."""
     Xw = np.random.default_rng(1).normal(size=(4, d))
     explainer = LimeExplainer(
         lambda A: np.tanh(np.asarray(A)[:, :3].sum(axis=1)),
-        n_samples=8,
+        n_samples=n_samples,
         feature_selection="highest_weights",
         n_features=3,
         random_state=0,
@@ -207,5 +208,9 @@ def test_wide_data_chunks_count_the_surrogate_systems():
     work = explainer_module._ChunkWork(
         explainer, None, None, 0, np.float64, explainer.n_samples
     )
-    assert work.size * d * d <= _chunk_budget()
+    n = n_samples
+    matrices = n * d + 2 * n * n if n < d else 2 * d * d
+    assert work.size * max(matrices, n * d) <= _chunk_budget()
+    if n < d:  # the dual form lets more rows in than a p x p Gram would
+        assert work.size > _chunk_budget() // (d * d)
     # (Explaining 1000 features: tests/test_reliability_inputs.py.)

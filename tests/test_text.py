@@ -142,6 +142,7 @@ def test_parity_with_lime(sentiment):
         "the cat saw the dog, and the dog saw the cat!",
         "  leading spaces; trailing punctuation... ",
         "unicode: café naïve résumé — déjà vu",
+        "astral: 🙂 smile 𝔘𝔫𝔦 code, 🙂 again",
         "one",
     ],
 )
