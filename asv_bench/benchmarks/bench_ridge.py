@@ -52,3 +52,38 @@ class WeightedRidge(Benchmark):
         return t_sklearn / t_sklime
 
     track_speedup.unit = "x"
+
+
+class CholeskySolve(Benchmark):
+    """One float64 SPD system of ``p``: sklime's blocked solve against scipy's
+    LAPACK (``asv_bench/compare_linalg.py`` adds the column loop and jax's
+    LAPACK path)."""
+
+    param_names = ["p"]
+    params = [30, 300, 3000]
+
+    def setup(self, p):
+        import jax
+
+        from sklime._backend import x64_scope
+        from sklime._linalg import cholesky_solve
+
+        rng = np.random.default_rng(0)
+        M = rng.normal(size=(1000, p))
+        self.A, self.b = M.T @ M + np.eye(p), rng.normal(size=p)
+        solve = jax.jit(cholesky_solve)
+
+        def blocked():
+            with x64_scope():
+                return np.asarray(solve(self.A, self.b))
+
+        self.blocked = blocked
+        self.blocked()
+
+    def time_blocked(self, p):
+        self.blocked()
+
+    def time_scipy(self, p):
+        import scipy.linalg
+
+        scipy.linalg.cho_solve(scipy.linalg.cho_factor(self.A), self.b)
