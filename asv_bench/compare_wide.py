@@ -16,7 +16,7 @@ beyond), lime one row; the last column is sklime on a single row alone
 (a whole chunk's work: chunk shapes are fixed for batch invariance). "Own" is a call's time
 minus the model's time inside it; the overhead ratio is own / model. The
 peak resident memory of sklime at each width is measured in a fresh process
-(``ru_maxrss``, the compilation included).
+(``VmHWM`` of ``/proc/self/status``, Linux; the compilation included).
 """
 
 import argparse
@@ -43,12 +43,14 @@ from benchmarks.bench_wide import (  # noqa: E402
 from benchmarks.common import TimedModel, interleaved_times  # noqa: E402
 
 MEMORY = """
-import json, resource, sys
+import json, sys
 sys.path.insert(0, {here!r})
 from benchmarks.bench_wide import sklime_tabular, tabular_case
 X, model = tabular_case({p})
 sklime_tabular(model, X).explain(X[:{rows}])
-print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+with open("/proc/self/status") as f:  # peak of this process (ru_maxrss is
+    # inherited across exec from the parent, which ran lime)
+    print(json.dumps(next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))))
 """
 
 

@@ -454,6 +454,11 @@ class LimeExplainer(PredictFnCloneMixin, TransformerMixin, BaseEstimator):
         self._device_model = (
             self._make_device_model(fn, X.dtype) if self.jax_model else None
         )
+        self._description_table = (
+            None
+            if isinstance(self._plan, GroupPlan)
+            else self._describe_codes(self.get_feature_names_out())
+        )
         return self
 
     def _make_device_model(self, fn, dtype):
@@ -703,27 +708,40 @@ class LimeExplainer(PredictFnCloneMixin, TransformerMixin, BaseEstimator):
 
     def _descriptions(self, X, codes, names):
         """What each feature means for each row: bin, ``name = value`` or name."""
-        n, d = X.shape
-        out = np.empty((n, d), dtype=object)
+        table = self._description_table
+        d = table.shape[0]
+        return table[np.arange(d), np.clip(codes, 0, table.shape[1] - 1)]
+
+    def _describe_codes(self, names):
+        """``(d, most bins or categories)`` descriptions, built once by ``fit``.
+
+        A feature's row lists the description of each of its codes (bins,
+        training categories), or its name alone; padded with the last one.
+        Rows index it at once, without a loop over features per call (10 ms
+        per 1000 features).
+        """
         bins = (
-            self.discretizer_.bin_descriptions(names)
+            self.discretizer_.bin_descriptions(list(names))
             if self.discretizer_ is not None
             else None
         )
-        for j in range(d):
+        rows = []
+        for j, name in enumerate(names):
             cats = self._encoder.categories[j]
             if cats is not None:
                 # Codes index the training categories seen in the plan.
                 seen = cats[self._plan.categories[j].astype(int)]
-                table = np.array(
-                    [f"{names[j]} = {_fmt_value(v)}" for v in seen], dtype=object
-                )
-                out[:, j] = table[codes[:, j]]
+                rows.append([f"{name} = {_fmt_value(v)}" for v in seen])
             elif bins is not None and bins[j] is not None:
-                out[:, j] = np.asarray(bins[j], dtype=object)[codes[:, j]]
+                rows.append(list(bins[j]))
             else:
-                out[:, j] = names[j]
-        return out
+                rows.append([name])
+        width = max(len(r) for r in rows)
+        table = np.empty((len(rows), width), dtype=object)
+        for j, r in enumerate(rows):
+            table[j, : len(r)] = r
+            table[j, len(r) :] = r[-1]
+        return table
 
     def transform(self, X):
         """Attributions: the surrogate coefficients of each row's first label.
