@@ -25,6 +25,7 @@ from ._ridge import (
     _HIGHEST,
     _r2,
     predict,
+    solve_ridge,
     target_scale,
     weighted_moments,
 )
@@ -105,6 +106,29 @@ def _finish_subset(d, z0, S, valid, alpha, prior, s):
     return _result(d, z0, coef, explained, quad, s)
 
 
+def _finish_masked(d, z0, S, valid, alpha, prior, s):
+    """:func:`_finish_subset` for small ``p``: the masked ``p x p`` system.
+
+    Below ``_SUBSET_MIN`` features, gathering ``G[S, S]`` and scattering the
+    coefficients back cost more than solving the masked full system (8 rows
+    x 5000 samples x 30 features, highest weights: 2.8 against 2.2 ms).
+    """
+    mask = indices_to_masks(S, valid, z0.shape[-1])
+    coef, _ = solve_ridge(d.m, alpha, mask, prior)
+    explained = jnp.sum(coef * jnp.swapaxes(d.m.zy, 1, 2), axis=-1)
+    return _result(d, z0, coef, explained, quadratic_form(d, coef), s)
+
+
+#: From this many features on, the final fit gathers the kept features.
+_SUBSET_MIN = 64
+
+
+def _finish_selected(d, z0, S, valid, alpha, prior, s):
+    small = not d.dual and z0.shape[-1] < _SUBSET_MIN
+    finish = _finish_masked if small else _finish_subset
+    return finish(d, z0, S, valid, alpha, prior, s)
+
+
 def _selects(method, n_features, p):
     """Whether ``method`` keeps fewer than all ``p`` features."""
     return method != "none" and n_features < p
@@ -119,7 +143,7 @@ def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
     if not _selects(method, n_features, z0.shape[-1]):
         return _finish_all(d, z0, alpha, prior, s)
     S = select_features(d, z0, method, n_features)
-    return _finish_subset(d, z0, S, jnp.ones(S.shape, bool), alpha, prior, s)
+    return _finish_selected(d, z0, S, jnp.ones(S.shape, bool), alpha, prior, s)
 
 
 @partial(jax.jit, static_argnames=("fm",))
@@ -169,7 +193,7 @@ def _scaled_design(Z, Y, w, prior=None, fm=False):
     return design(Z, Y, w, fm), _instances(Z, fm), prior, s
 
 
-_finish_subset_jit = jax.jit(_finish_subset)
+_finish_selected_jit = jax.jit(_finish_selected)
 
 
 def _lasso_indices(d, n_features):
@@ -266,5 +290,5 @@ def fit_surrogates(
     if method == "lasso_path" and _selects(method, n_features, p):
         d, z0, prior, s = _scaled_design(jnp.asarray(Z), Y, w, prior, fm=fm)
         S, valid = _lasso_indices(d, n_features)
-        return _finish_subset_jit(d, z0, S, valid, alpha, prior, s)
+        return _finish_selected_jit(d, z0, S, valid, alpha, prior, s)
     return _fit(Z, Y, w, alpha, method, n_features, prior, fm)
