@@ -28,7 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from ._linalg import cho_solve, cholesky
-from ._ridge import _HIGHEST, Moments, weighted_moments
+from ._ridge import _HIGHEST, Moments, weighted_means, weighted_moments
 
 __all__ = [
     "Design",
@@ -92,14 +92,10 @@ def design(Z, y, w, feature_major=False, dual=None):
     n, p = (Z.shape[2], Z.shape[1]) if feature_major else Z.shape[1:]
     if not (use_dual(n, p) if dual is None else dual):
         return Design(weighted_moments(Z, y, w, feature_major))
+    sw, z_mean, y_mean, sq, yc = weighted_means(Z, y, w, feature_major)
     if feature_major:
         Z = jnp.swapaxes(Z, 1, 2)
-    sw = jnp.sum(w, axis=1)
-    z_mean = jnp.einsum("bn,bnp->bp", w, Z, precision=_HIGHEST) / sw[:, None]
-    y_mean = jnp.einsum("bn,bnl->bl", w, y, precision=_HIGHEST) / sw[:, None]
-    sq = jnp.sqrt(w)[:, :, None]
-    A = (Z - z_mean[:, None, :]) * sq
-    yc = (y - y_mean[:, None, :]) * sq
+    A = (Z - z_mean[:, None, :]) * sq[:, :, None]
     zy = jnp.einsum("bnp,bnl->bpl", A, yc, precision=_HIGHEST)
     syy = jnp.sum(yc * yc, axis=1)
     kernel = jnp.einsum("bnp,bmp->bnm", A, A, precision=_HIGHEST)

@@ -78,6 +78,18 @@ def target_scale(y):
     return jnp.where((m > 0) & (s > 0) & jnp.isfinite(s), s, 1)
 
 
+def weighted_means(Z, y, w, feature_major=False):
+    """``sum(w)``, weighted means of ``Z`` and ``y``, ``sqrt(w)`` and the
+    centred, weighted targets ``(y - y_mean) * sqrt(w)``; shapes ``(b,)``,
+    ``(b, p)``, ``(b, L)``, ``(b, n)``, ``(b, n, L)``."""
+    zn = "bpn" if feature_major else "bnp"
+    sw = jnp.sum(w, axis=1)
+    z_mean = jnp.einsum(f"bn,{zn}->bp", w, Z, precision=_HIGHEST) / sw[:, None]
+    y_mean = jnp.einsum("bn,bnl->bl", w, y, precision=_HIGHEST) / sw[:, None]
+    sq = jnp.sqrt(w)
+    return sw, z_mean, y_mean, sq, (y - y_mean[:, None, :]) * sq[:, :, None]
+
+
 def weighted_moments(Z, y, w, feature_major=False):
     """Weighted means and centred Gram matrices.
 
@@ -94,12 +106,7 @@ def weighted_moments(Z, y, w, feature_major=False):
     -------
     Moments
     """
-    zn = "bpn" if feature_major else "bnp"
-    sw = jnp.sum(w, axis=1)
-    z_mean = jnp.einsum(f"bn,{zn}->bp", w, Z, precision=_HIGHEST) / sw[:, None]
-    y_mean = jnp.einsum("bn,bnl->bl", w, y, precision=_HIGHEST) / sw[:, None]
-    sq = jnp.sqrt(w)
-    yc = (y - y_mean[:, None, :]) * sq[:, :, None]
+    sw, z_mean, y_mean, sq, yc = weighted_means(Z, y, w, feature_major)
     p = z_mean.shape[1]
     # One product of the centred, weighted [Z | y] with itself gives Z'WZ,
     # Z'Wy and y'Wy at once. Measured on the CPU (float64, 2 cores): up to
