@@ -4,23 +4,23 @@ Why not ``jnp.linalg.cholesky``: on the CPU, JAX lowers it to LAPACK's
 ``potrf`` through a custom call that waits for helper tasks on the thread
 pool the computation itself runs on. Two float64 factorisations started from
 two Python threads (``n_jobs``, or users calling sklime concurrently) can
-then wait for each other forever: with jax 0.10.2, four threads each calling
-a jitted ``cho_factor`` on 64 systems of 30 x 30 hang (float32 does not).
-``lax.linalg.triangular_solve`` (BLAS ``trsm``) does not hang (both measured
-in ``tests/test_linalg.py``, which checks the hang is still there and that
-ours is immune).
+then wait for each other forever: with jax 0.10 (not 0.9), four threads
+each calling a jitted ``cho_factor`` on 64 systems of 30 x 30 hang (float32
+does not).
+``lax.linalg.triangular_solve`` does not hang (the jax versions measured are
+in doc/architecture.rst; ``tests/test_linalg.py`` checks that the hang is
+still there and that ours is immune).
 
-So the factorisation here is blocked and recursive: a system of ``p <=
-_LEAF`` is factored column by column in a ``lax.fori_loop`` (plain XLA
-operations); a larger one is split in two, ``L11 = chol(A11)``,
+So the factorisation here is blocked and recursive: a system of at most
+``max(_LEAF, p / _LEAVES)`` is factored column by column in a
+``lax.fori_loop`` (plain XLA operations); a larger one is split in two, ``L11 = chol(A11)``,
 ``L21 = A21 L11^-T`` (a triangular solve), ``L22 = chol(A22 - L21 L21')``.
 The triangular solves are recursive in the same way, with substitution
-loops at the leaves: XLA's own ``triangular_solve`` inverts diagonal blocks
-explicitly, which is not backward stable, and on the nearly singular
-systems of a ridge at ``alpha = 0`` its errors made the Schur complement
-indefinite (NaN factors where the column loop gave finite ones). Nearly all
-the work is matrix products at BLAS speed (see doc/architecture.rst for the
-timings against the column loop and LAPACK).
+loops at the leaves: XLA's own ``triangular_solve`` was less accurate on
+nearly singular blocks (a ridge at ``alpha = 0``), enough to make the next
+Schur complement indefinite (NaN factors where the column loop gave finite
+ones). Nearly all the work is matrix products at BLAS speed (see
+doc/architecture.rst for the timings against the column loop and LAPACK).
 """
 
 import jax
