@@ -118,7 +118,9 @@ def ridge_strength(d, alpha):
     """
     diag = gram_diagonal(d)
     scale = jnp.mean(diag, axis=1)
-    return jnp.maximum(alpha, 16 * jnp.finfo(diag.dtype).eps * jnp.maximum(scale, 1e-30))
+    return jnp.maximum(
+        alpha, 16 * jnp.finfo(diag.dtype).eps * jnp.maximum(scale, 1e-30)
+    )
 
 
 def gram_rows(d, j):
@@ -171,8 +173,10 @@ def full_ridge(d, alpha, prior=None):
     if not d.dual:
         p = zy.shape[1]
         system = d.m.gram + reg[:, None, None] * jnp.eye(p, dtype=zy.dtype)
-        rhs = zy if prior is None else zy + jnp.maximum(alpha, 0) * jnp.swapaxes(
-            prior, 1, 2
+        rhs = (
+            zy
+            if prior is None
+            else zy + jnp.maximum(alpha, 0) * jnp.swapaxes(prior, 1, 2)
         )
         return jnp.swapaxes(cho_solve(cholesky(system), rhs), 1, 2)
     n = d.kernel.shape[-1]

@@ -985,6 +985,7 @@ class _ChunkWork:
                     jnp.asarray(full["intercept"], self.dtype),
                     est.alpha,
                     fm=True,
+                    n_kept=None if self.method == "none" else est.n_features,
                 )
                 full["coef_se"] = np.asarray(se)
         out = dict(full, model_pred=model_pred, labels=labels, _rows=index)

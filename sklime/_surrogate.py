@@ -146,19 +146,36 @@ def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
     return _finish_selected(d, z0, S, jnp.ones(S.shape, bool), alpha, prior, s)
 
 
-@partial(jax.jit, static_argnames=("fm",))
-def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False):
+@partial(jax.jit, static_argnames=("fm", "n_kept"))
+def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False, n_kept=None):
     """Sandwich standard errors of the first label's surrogate coefficients.
 
     ``Var(w) ~ A^-1 (sum_i w_i^2 r_i^2 zc_i zc_i') A^-1`` with ``A`` the
     (masked) ridge system and ``r`` the residuals: a heteroscedasticity-robust
     estimate that does not assume the kernel weights are inverse variances.
 
+    ``n_kept`` (static): the surrogates use at most this many features; the
+    estimate then runs on those features' samples alone (``n_kept x n_kept``
+    systems, not ``p x p``: wide data stays cheap).
+
     Returns
     -------
     se : array of shape (b, p)
         0 for features the surrogate does not use.
     """
+    p = coef.shape[-1]
+    if n_kept is not None and n_kept < p:
+        _, K = jax.lax.top_k((coef[:, 0] != 0).astype(jnp.int32), n_kept)  # (b, k)
+        Zk = jnp.take_along_axis(
+            Z, K[:, :, None] if fm else K[:, None, :], axis=1 if fm else 2
+        )
+        ck = jnp.take_along_axis(coef, K[:, None, :], axis=2)
+        se = coef_standard_errors(Zk, Y, w, ck, intercept, alpha, fm)
+        return (
+            jnp.zeros(coef.shape[::2], se.dtype)
+            .at[jnp.arange(coef.shape[0])[:, None], K]
+            .set(se)
+        )
     Z = Z.astype(Y.dtype)
     s = target_scale(Y[..., :1])  # (b, 1): scale-free sums of squares
     Y = Y[..., :1] / s[:, None]

@@ -54,7 +54,10 @@ def test_full_ridge_equals_sklearn_in_both_forms(rng, n, p, dual, with_prior):
     for i in range(2):
         for label in range(2):
             ref = _sklearn_coef(
-                Z[i], Y[i, :, label], w[i], 0.7,
+                Z[i],
+                Y[i, :, label],
+                w[i],
+                0.7,
                 prior=None if prior is None else prior[i, label],
             )
             np.testing.assert_allclose(coef[i, label], ref, rtol=1e-8, atol=1e-10)
@@ -96,13 +99,16 @@ def test_forward_selection_picks_what_refitting_every_candidate_picks(
     k = 4
     with x64_scope():
         d = _design(Z, Y, w, dual)
-        S = np.asarray(select_features(d, jax.numpy.asarray(Z[:, 0]), "forward_selection", k))
+        S = np.asarray(
+            select_features(d, jax.numpy.asarray(Z[:, 0]), "forward_selection", k)
+        )
     for i in range(2):
         for label in range(2):
             chosen = []
             for _ in range(k):
                 scores = [
-                    -np.inf if j in chosen
+                    -np.inf
+                    if j in chosen
                     else _weighted_r2(Z[i][:, chosen + [j]], Y[i, :, label], w[i])
                     for j in range(9)
                 ]
@@ -139,7 +145,9 @@ def test_lasso_path_on_samples_equals_lasso_path_on_gram(rng):
     assert np.flatnonzero(from_gram[0, 0]).tolist() == best.tolist()
 
 
-@pytest.mark.parametrize("method", ["none", "highest_weights", "forward_selection", "lasso_path"])
+@pytest.mark.parametrize(
+    "method", ["none", "highest_weights", "forward_selection", "lasso_path"]
+)
 def test_wide_fit_end_to_end_equals_sklearn(rng, method):
     """p > n (the dual form): coefficients, intercepts, R^2 and local
     predictions equal scikit-learn's Ridge on the selected features."""
@@ -156,9 +164,15 @@ def test_wide_fit_end_to_end_equals_sklearn(rng, method):
         for label in range(2):
             cols = np.flatnonzero(fit["coef"][i, label])
             assert cols.size == (80 if method == "none" else 6)
-            reg = Ridge(alpha=1.0).fit(Zs[i][:, cols], Y[i, :, label], sample_weight=w[i])
-            np.testing.assert_allclose(fit["coef"][i, label, cols], reg.coef_, rtol=1e-7, atol=1e-10)
-            np.testing.assert_allclose(fit["intercept"][i, label], reg.intercept_, rtol=1e-7)
+            reg = Ridge(alpha=1.0).fit(
+                Zs[i][:, cols], Y[i, :, label], sample_weight=w[i]
+            )
+            np.testing.assert_allclose(
+                fit["coef"][i, label, cols], reg.coef_, rtol=1e-7, atol=1e-10
+            )
+            np.testing.assert_allclose(
+                fit["intercept"][i, label], reg.intercept_, rtol=1e-7
+            )
             np.testing.assert_allclose(
                 fit["score"][i, label],
                 reg.score(Zs[i][:, cols], Y[i, :, label], sample_weight=w[i]),
@@ -178,7 +192,9 @@ def test_wide_highest_weights_uses_the_ridge_at_alpha_001(rng):
             )
         )
     ref = _sklearn_coef(Z[0], Y[0, :, 0], w[0], 0.01)
-    assert sorted(S[0, 0].tolist()) == sorted(np.argsort(-np.abs(ref * Z[0, 0]))[:5].tolist())
+    assert sorted(S[0, 0].tolist()) == sorted(
+        np.argsort(-np.abs(ref * Z[0, 0]))[:5].tolist()
+    )
 
 
 def test_kernel_weights_feed_the_dual_form(rng):
@@ -191,3 +207,20 @@ def test_kernel_weights_feed_the_dual_form(rng):
         fit = fit_surrogates(Z, Y, w, alpha=1.0, method="highest_weights", n_features=4)
     assert np.isfinite(np.asarray(fit.coef)).all()
     assert (np.asarray(fit.coef) != 0).sum() == 4
+
+
+@pytest.mark.parametrize("fm", [False, True])
+def test_standard_errors_on_the_kept_features_equal_the_full_estimate(rng, fm):
+    """n_kept: the sandwich on the kept features' samples alone (k x k
+    systems) is the masked p x p estimate."""
+    from sklime._surrogate import coef_standard_errors
+
+    Z, Y, w = _problem(rng, n=50, p=20, L=1)
+    with x64_scope():
+        fit = fit_surrogates(Z, Y, w, alpha=1.0, method="highest_weights", n_features=4)
+        Zin = Z.transpose(0, 2, 1) if fm else Z
+        args = (Zin, Y, w, fit.coef, fit.intercept, 1.0)
+        full = np.asarray(coef_standard_errors(*args, fm=fm))
+        kept = np.asarray(coef_standard_errors(*args, fm=fm, n_kept=4))
+    assert ((full != 0).sum(axis=1) == 4).all()
+    np.testing.assert_allclose(kept, full, rtol=1e-9, atol=1e-14)

@@ -71,7 +71,10 @@ def _run_threads(which, seconds=15):
     env = {"JAX_PLATFORMS": "cpu", "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
         [sys.executable, "-c", _THREADS, which, str(seconds)],
-        capture_output=True, text=True, timeout=seconds + 60, env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        env=env,
     )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
