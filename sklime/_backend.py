@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import jax
 import numpy as np
 
-__all__ = ["FLOAT_DTYPES", "bucket", "pad_rows", "to_numpy", "x64_scope"]
+__all__ = ["FLOAT_DTYPES", "bucket", "pad_rows", "x64_scope"]
 
 #: Floating dtypes the kernels compute in; anything else is cast to float64.
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -56,8 +56,3 @@ def pad_rows(a, n_rows, value=0):
         return a
     pad = [(0, extra)] + [(0, 0)] * (a.ndim - 1)
     return np.pad(a, pad, constant_values=value)
-
-
-def to_numpy(a):
-    """Return a (writable) numpy copy of a JAX or numpy array."""
-    return np.array(a)

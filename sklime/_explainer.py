@@ -637,8 +637,10 @@ class LimeExplainer(PredictFnCloneMixin, TransformerMixin, BaseEstimator):
         settled when the gap between its k-th and (k+1)-th largest
         ``|weight|`` (k = min(5, n_features)) exceeds 1.96 standard errors
         of their difference (sandwich estimates). Rows start at
-        ``_AUTO_START`` samples and stop at ``_AUTO_CAP``. A row's samples
-        at ``2n`` extend its samples at ``n`` (same random stream).
+        ``_AUTO_START`` samples and stop at ``_AUTO_CAP``. Each round draws
+        a row's samples afresh from its stream: the numbers are laid out
+        feature by feature, so the samples at ``2n`` do not extend those at
+        ``n`` (and the model sees all ``2n``).
         """
         k = min(5, self.n_features)
         remaining = np.arange(X.shape[0])
@@ -974,7 +976,7 @@ class _ChunkWork:
                 full = fit._asdict()
             else:
                 Zs = jnp.swapaxes(Z, 1, 2).astype(self.dtype)  # samples-major
-                full = _fit_user_surrogate(est, Zs, Yl, w, self.method, Z.shape[0])
+                full = _fit_user_surrogate(est, Zs, Yl, w, self.method, b)
             if self.with_se:
                 full = {k: np.asarray(v) for k, v in full.items()}
                 se = coef_standard_errors(
@@ -1060,14 +1062,17 @@ def _run_parallel(n_jobs, tasks, progress=None):
 
 
 def _fit_user_surrogate(est, Z, Yl, w, method, b):
-    """Slow path: feature selection in JAX, then a user regressor per row and label."""
+    """Slow path: feature selection in JAX, then a user regressor per row and label.
+
+    Only the chunk's ``b`` real rows are fitted; its padding rows get zeros.
+    """
     masks = selection_masks(Z, Yl, w, method=method, n_features=est.n_features)
     Z, Yl, w = np.asarray(Z), np.asarray(Yl), np.asarray(w)
-    L, p = Yl.shape[2], Z.shape[2]
-    coef = np.zeros((b, L, p))
-    intercept = np.zeros((b, L))
-    score = np.zeros((b, L))
-    local = np.zeros((b, L))
+    size, L, p = Z.shape[0], Yl.shape[2], Z.shape[2]
+    coef = np.zeros((size, L, p))
+    intercept = np.zeros((size, L))
+    score = np.zeros((size, L))
+    local = np.zeros((size, L))
     for i in range(b):
         for slot in range(L):
             cols = np.flatnonzero(masks[i, slot])

@@ -448,3 +448,24 @@ def test_concurrent_threads_identical_and_no_deadlock(cancer, cancer_lr):
     assert not any(t.is_alive() for t in threads), "explain deadlocked across threads"
     for k in range(3):
         np.testing.assert_array_equal(results[k], expected)
+
+
+def test_user_surrogate_is_fitted_for_real_rows_only(cancer, cancer_lr):
+    """Padding rows of a chunk are never fitted (one fit per row and label)."""
+    from sklearn.linear_model import Ridge
+
+    fits = []
+
+    class CountingRidge(Ridge):
+        def fit(self, X, y, sample_weight=None):
+            fits.append(len(y))
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    X, _, _ = cancer
+    explainer = LimeExplainer(
+        cancer_lr, n_samples=200, surrogate=CountingRidge(), random_state=0
+    ).fit(X)
+    exp = explainer.explain(X[:3])
+    assert len(fits) == 3
+    fast = LimeExplainer(cancer_lr, n_samples=200, random_state=0).fit(X).explain(X[:3])
+    np.testing.assert_allclose(exp.coef, fast.coef, rtol=1e-6, atol=1e-9)
