@@ -28,7 +28,14 @@ import jax
 import jax.numpy as jnp
 
 from ._linalg import cho_solve, cholesky
-from ._ridge import _HIGHEST, Moments, weighted_means, weighted_moments
+from ._ridge import (
+    _HIGHEST,
+    Moments,
+    masked_system,
+    weighted_means,
+    weighted_moments,
+)
+from ._ridge import ridge_strength as _ridge_strength
 
 __all__ = [
     "Design",
@@ -110,17 +117,8 @@ def gram_diagonal(d):
 
 
 def ridge_strength(d, alpha):
-    """``alpha``, raised to a tiny jitter relative to ``trace(G) / p``; (b,).
-
-    The jitter (``16 * eps`` times the mean diagonal) keeps singular systems
-    (collinear features, fewer samples than features) finite at
-    ``alpha = 0``, as :func:`sklime._ridge.solve_ridge` does.
-    """
-    diag = gram_diagonal(d)
-    scale = jnp.mean(diag, axis=1)
-    return jnp.maximum(
-        alpha, 16 * jnp.finfo(diag.dtype).eps * jnp.maximum(scale, 1e-30)
-    )
+    """:func:`sklime._ridge.ridge_strength` of the design's Gram diagonal; (b,)."""
+    return _ridge_strength(alpha, gram_diagonal(d))
 
 
 def gram_rows(d, j):
@@ -148,12 +146,9 @@ def subset_ridge(d, alpha, S, valid, prior=None):
     Returns the coefficients ``(b, L, k)`` of the features in ``S`` (0 where
     not ``valid``) and ``G[S, S]`` (for the fit's R^2).
     """
-    k = S.shape[-1]
     vf = valid.astype(d.m.zy.dtype)
-    reg = ridge_strength(d, alpha)[:, None, None, None]
-    G = _subset_gram(d, S) * vf[..., :, None] * vf[..., None, :]
-    eye = jnp.eye(k, dtype=G.dtype)
-    system = G + eye * (reg * vf[..., None, :]) + eye * (1 - vf)[..., None, :]
+    G = _subset_gram(d, S)
+    system = masked_system(G, ridge_strength(d, alpha)[:, None, None], vf)
     rhs = jnp.take_along_axis(jnp.swapaxes(d.m.zy, 1, 2), S, axis=2)
     if prior is not None:
         rhs = rhs + jnp.maximum(alpha, 0) * jnp.take_along_axis(prior, S, axis=2)

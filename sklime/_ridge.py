@@ -25,8 +25,10 @@ from ._sampling import _real_array
 
 __all__ = [
     "Moments",
+    "masked_system",
     "r2_from_moments",
     "r2_from_predictions",
+    "ridge_strength",
     "solve_ridge",
     "target_scale",
     "weighted_moments",
@@ -130,6 +132,30 @@ def weighted_moments(Z, y, w, feature_major=False):
     return Moments(sw, z_mean, y_mean, gram, zy, syy)
 
 
+def ridge_strength(alpha, diag):
+    """``alpha`` raised to a tiny jitter relative to the mean of ``diag``; (b,).
+
+    The jitter (``16 * eps`` times the mean diagonal of the Gram matrix,
+    ``diag (b, p)``) keeps singular systems (collinear features, fewer
+    samples than features) finite at ``alpha = 0``.
+    """
+    scale = jnp.maximum(jnp.mean(diag, axis=1), 1e-30)
+    return jnp.maximum(alpha, 16 * jnp.finfo(diag.dtype).eps * scale)
+
+
+def masked_system(gram, reg, mask):
+    """The ridge system of the features in ``mask``, identity elsewhere.
+
+    ``gram (..., p, p)``, ``mask (..., p)`` (0/1 floats), ``reg`` broadcastable
+    to ``mask``: ``G`` restricted to the mask plus ``reg`` on its diagonal,
+    and 1 on the diagonal of the other features, so that their (zero)
+    right-hand sides give zero coefficients.
+    """
+    eye = jnp.eye(gram.shape[-1], dtype=gram.dtype)
+    inside = gram * mask[..., :, None] * mask[..., None, :]
+    return inside + eye * (reg * mask + 1 - mask)[..., None, :]
+
+
 def solve_ridge(m, alpha, mask=None, prior=None):
     """Ridge coefficients from moments, optionally on a subset of features.
 
@@ -164,12 +190,8 @@ def solve_ridge(m, alpha, mask=None, prior=None):
     elif mask.ndim == 2:
         mask = jnp.broadcast_to(mask[:, None, :], (b, L, p))
     mf = mask.astype(gram.dtype)
-    eye = jnp.eye(p, dtype=gram.dtype)
-    scale = jnp.trace(m.gram, axis1=1, axis2=2)[:, None, None, None] / p
-    jitter = 16 * jnp.finfo(gram.dtype).eps * jnp.maximum(scale, 1e-30)
-    reg = jnp.maximum(alpha, jitter)
-    A = gram * mf[..., :, None] * mf[..., None, :] + eye * (reg * mf[..., None, :])
-    A = A + eye * (1 - mf)[..., None, :]
+    reg = ridge_strength(alpha, jnp.diagonal(m.gram, axis1=1, axis2=2))
+    A = masked_system(gram, reg[:, None, None], mf)
     if prior is not None:
         rhs = rhs + jnp.maximum(alpha, 0) * prior
     coef = cholesky_solve(A, rhs * mf) * mf

@@ -24,7 +24,9 @@ from ._linalg import cholesky_solve
 from ._ridge import (
     _HIGHEST,
     _r2,
+    masked_system,
     predict,
+    ridge_strength,
     solve_ridge,
     target_scale,
     weighted_moments,
@@ -85,11 +87,15 @@ def _result(d, z0, coef, explained, quad, s):
     return SurrogateFit(coef * s[..., None], intercept * s, score, local * s)
 
 
-def _finish_all(d, z0, alpha, prior, s):
-    """Surrogates on every feature."""
-    coef = full_ridge(d, alpha, prior)
+def _full_result(d, z0, coef, s):
+    """:func:`_result` of coefficients on all ``p`` features (b, L, p)."""
     explained = jnp.sum(coef * jnp.swapaxes(d.m.zy, 1, 2), axis=-1)
     return _result(d, z0, coef, explained, quadratic_form(d, coef), s)
+
+
+def _finish_all(d, z0, alpha, prior, s):
+    """Surrogates on every feature."""
+    return _full_result(d, z0, full_ridge(d, alpha, prior), s)
 
 
 def _finish_subset(d, z0, S, valid, alpha, prior, s):
@@ -114,10 +120,8 @@ def _finish_masked(d, z0, S, valid, alpha, prior, s):
     x 5000 samples x 30 features, the whole highest-weights fit: 2.8 against
     2.1 ms).
     """
-    mask = indices_to_masks(S, valid, z0.shape[-1])
-    coef, _ = solve_ridge(d.m, alpha, mask, prior)
-    explained = jnp.sum(coef * jnp.swapaxes(d.m.zy, 1, 2), axis=-1)
-    return _result(d, z0, coef, explained, quadratic_form(d, coef), s)
+    coef, _ = solve_ridge(d.m, alpha, indices_to_masks(S, valid, z0.shape[-1]), prior)
+    return _full_result(d, z0, coef, s)
 
 
 #: From this many features on, the final fit gathers the kept features.
@@ -184,12 +188,9 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False, n_kept=None)
     coef, intercept = coef[:, :1] / s[..., None], intercept[:, :1] / s
     m = weighted_moments(Z, Y, w, fm)
     mask = (coef[:, 0, :] != 0).astype(Z.dtype)
-    p = coef.shape[-1]
-    eye = jnp.eye(p, dtype=Z.dtype)
-    scale = jnp.trace(m.gram, axis1=1, axis2=2)[:, None, None] / p
-    reg = jnp.maximum(alpha, 16 * jnp.finfo(Z.dtype).eps * scale)
-    A = m.gram * mask[:, :, None] * mask[:, None, :] + eye * (reg * mask[:, None, :])
-    A = A + eye * (1 - mask)[:, None, :]
+    eye = jnp.eye(coef.shape[-1], dtype=Z.dtype)
+    reg = ridge_strength(alpha, jnp.diagonal(m.gram, axis1=1, axis2=2))
+    A = masked_system(m.gram, reg[:, None], mask)
     resid = Y[..., 0] - predict(Z, coef, intercept, fm)[..., 0]
     if fm:
         Zc = (Z - m.z_mean[:, :, None]) * mask[:, :, None]
