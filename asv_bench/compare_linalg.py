@@ -10,7 +10,7 @@ samples, at p = 30, 300, 1000 and 3000, best of five calls after a warm-up:
 
 - ``column loop``: the unblocked Cholesky in a ``lax.fori_loop`` and
   substitution loops (sklime's factorisation before issue 15);
-- ``blocked``: ``sklime._linalg.cholesky_solve`` (recursive blocks, loops at
+- ``blocked``: ``sklime._surrogate._linalg.cholesky_solve`` (recursive blocks, loops at
   the leaves only);
 - ``jax LAPACK``: ``jax.scipy.linalg.cho_factor`` / ``cho_solve`` (hangs
   when float64 factorisations run in several threads, see
@@ -29,7 +29,7 @@ import scipy.linalg
 
 jax.config.update("jax_enable_x64", True)
 
-from sklime import _linalg  # noqa: E402
+from sklime._surrogate import _linalg  # noqa: E402
 
 
 def _column_loop(A, b):

@@ -1,25 +1,20 @@
 """sklime: LIME explanations as a scikit-learn plugin, with JAX kernels."""
 
-from ._counterfactual import CounterfactualExplainer
-from ._counterfactual_explanation import CounterfactualExplanation
-from ._discretizer import Discretizer
-from ._distances import pairwise_distances, row_distances
-from ._explainer import LimeExplainer
-from ._explanation import Explanation
-from ._global import global_importance, submodular_pick
-from ._image import ImageExplainer
-from ._image_explanation import ImageExplanation
-from ._kernels import exponential_kernel
-from ._plotting import plot_stability, plot_summary
-from ._random import base_seed, row_hashes, row_keys
-from ._relaxed import (
+from ._counterfactual._explainer import CounterfactualExplainer
+from ._counterfactual._explanation import CounterfactualExplanation
+from ._display._plotting import plot_stability, plot_summary
+from ._explanation._explanation import Explanation
+from ._explanation._global import global_importance, submodular_pick
+from ._image._explainer import ImageExplainer
+from ._image._explanation import ImageExplanation
+from ._sampling._random import base_seed, row_hashes, row_keys
+from ._sampling._relaxed import (
     gumbel_softmax,
     gumbel_softmax_from_uniform,
     relaxed_bernoulli,
     relaxed_bernoulli_from_uniform,
 )
-from ._ridge import weighted_ridge
-from ._sampling import (
+from ._sampling._samplers import (
     apply_masks,
     sample_binned,
     sample_categorical,
@@ -27,8 +22,13 @@ from ._sampling import (
     sample_masks,
     sample_truncated_normal,
 )
-from ._text import TextExplainer
-from ._text_explanation import TextExplanation
+from ._similarity._distances import pairwise_distances, row_distances
+from ._similarity._kernels import exponential_kernel
+from ._surrogate._ridge import weighted_ridge
+from ._tabular._discretizer import Discretizer
+from ._tabular._explainer import LimeExplainer
+from ._text._explainer import TextExplainer
+from ._text._explanation import TextExplanation
 
 __version__ = "0.1.0.dev0"
 

@@ -44,9 +44,9 @@ def test_device_generator_does_not_recompile(
     cancer, cancer_lr, compilations, monkeypatch
 ):
     """On accelerators the uniforms are drawn by JAX, on the padded chunk."""
-    import sklime._random
+    import sklime._sampling._random
 
-    monkeypatch.setattr(sklime._random, "_use_host_generator", lambda: False)
+    monkeypatch.setattr(sklime._sampling._random, "_use_host_generator", lambda: False)
     X, _, _ = cancer
     explainer = LimeExplainer(cancer_lr, n_samples=200, random_state=0).fit(X)
     first = explainer.transform(X[:7])

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklime import CounterfactualExplainer, CounterfactualExplanation
-from sklime._counterfactual import _decode, _onehot, relaxed_counterfactuals
+from sklime._counterfactual._explainer import _decode, _onehot, relaxed_counterfactuals
 from sklime.metrics import (
     counterfactual_diversity,
     counterfactual_proximity,

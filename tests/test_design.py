@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from sklearn.linear_model import Ridge, lars_path
 
-from sklime._backend import x64_scope
-from sklime._design import design, full_ridge, subset_ridge
-from sklime._selection import lasso_path_masks, select_features
-from sklime._surrogate import fit_surrogates, sample_weights
+from sklime._engine._precision import x64_scope
+from sklime._surrogate._design import design, full_ridge, subset_ridge
+from sklime._surrogate._fit import fit_surrogates, sample_weights
+from sklime._surrogate._selection import lasso_path_masks, select_features
 
 
 def _problem(rng, b=2, n=40, p=12, L=2, binary=True):
@@ -213,7 +213,7 @@ def test_kernel_weights_feed_the_dual_form(rng):
 def test_standard_errors_on_the_kept_features_equal_the_full_estimate(rng, fm):
     """n_kept: the sandwich on the kept features' samples alone (k x k
     systems) is the masked p x p estimate."""
-    from sklime._surrogate import coef_standard_errors
+    from sklime._surrogate._fit import coef_standard_errors
 
     Z, Y, w = _problem(rng, n=50, p=20, L=1)
     with x64_scope():

@@ -10,8 +10,9 @@ from hypothesis.extra.numpy import arrays
 from sklearn.metrics import pairwise_distances as sk_pairwise_distances
 
 from sklime import pairwise_distances, row_distances
-from sklime._backend import bucket, x64_scope
-from sklime._distances import _pairwise_kernel
+from sklime._engine._precision import x64_scope
+from sklime._engine._shapes import bucket
+from sklime._similarity._distances import _pairwise_kernel
 
 METRICS = ["euclidean", "cosine"]
 DTYPES = [np.float32, np.float64]

@@ -433,7 +433,9 @@ def test_concurrent_threads_identical_and_no_deadlock(cancer, cancer_lr):
     import threading
 
     X, _, _ = cancer
-    explainer = LimeExplainer(cancer_lr, n_samples=1000, labels=1, random_state=0).fit(X)
+    explainer = LimeExplainer(cancer_lr, n_samples=1000, labels=1, random_state=0).fit(
+        X
+    )
     expected = explainer.transform(X[:24])
     results = {}
 

@@ -5,9 +5,9 @@ import pytest
 from scipy import stats
 
 from sklime import Explanation, LimeExplainer, global_importance, submodular_pick
-from sklime._backend import x64_scope
-from sklime._ridge import solve_ridge, weighted_moments
-from sklime._surrogate import sample_weights
+from sklime._engine._precision import x64_scope
+from sklime._surrogate._fit import sample_weights
+from sklime._surrogate._ridge import solve_ridge, weighted_moments
 from sklime.metrics import coef_variance, stability_report, top_k_jaccard
 
 

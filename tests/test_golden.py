@@ -56,7 +56,9 @@ def _three_classes(X):
 def _tabular_cases():
     Xd, _ = load_diabetes(return_X_y=True)
     rng = np.random.default_rng(3)
-    Xc = np.column_stack([rng.normal(size=300), rng.integers(0, 4, 300), rng.random(300)])
+    Xc = np.column_stack(
+        [rng.normal(size=300), rng.integers(0, 4, 300), rng.random(300)]
+    )
 
     def mixed(X):
         X = np.asarray(X, dtype=float)
@@ -107,7 +109,9 @@ def _tabular_cases():
             None,
         ),
         "categorical": (
-            LimeExplainer(mixed, categorical_features=[1], n_samples=600, random_state=0),
+            LimeExplainer(
+                mixed, categorical_features=[1], n_samples=600, random_state=0
+            ),
             Xc,
             None,
         ),
@@ -141,7 +145,10 @@ def _text_case():
 
     def model(texts):
         score = np.array(
-            [sum(t.count(w) for w in good) - sum(t.count(w) for w in bad) for t in texts],
+            [
+                sum(t.count(w) for w in good) - sum(t.count(w) for w in bad)
+                for t in texts
+            ],
             dtype=float,
         )
         p = 1 / (1 + np.exp(-score))

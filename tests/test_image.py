@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import check_param_validation
 
 from sklime import ImageExplainer, ImageExplanation
-from sklime._image import hide_image, perturb_images, segment_image
+from sklime._image._explainer import hide_image, perturb_images, segment_image
 
 SIZE = 48
 #: Samples per image in most tests (one shape: the kernels compile once).
@@ -494,9 +494,9 @@ def test_param_validation():
 
 def test_accelerator_streams_keep_batch_independence(photos, monkeypatch):
     """The JAX-key streams used on GPUs give the same guarantees (run on the CPU)."""
-    import sklime._random
+    import sklime._sampling._random
 
-    monkeypatch.setattr(sklime._random, "_use_host_generator", lambda: False)
+    monkeypatch.setattr(sklime._sampling._random, "_use_host_generator", lambda: False)
     images = photos[:3].copy()
     images[:, 0, 0, 0] = np.arange(3)
     est = ImageExplainer(colour_model, segmentation=varied, n_samples=N, random_state=3)
@@ -511,13 +511,13 @@ def test_accelerator_streams_keep_batch_independence(photos, monkeypatch):
 
 def test_padding_does_not_change_the_explanation(photos, monkeypatch):
     """Masks padded to a power of two give the unpadded surrogate (up to rounding)."""
-    import sklime._image
-    import sklime._masked
+    import sklime._engine._masked
+    import sklime._image._explainer
 
     est = ImageExplainer(colour_model, segmentation=slic25, n_samples=N, random_state=0)
     padded = est.explain(photos[:2])
     assert (padded.n_segments & (padded.n_segments - 1)).any()  # not powers of two
-    for module in (sklime._masked, sklime._image):
+    for module in (sklime._engine._masked, sklime._image._explainer):
         monkeypatch.setattr(module, "padded_width", lambda p: int(p))
     exact = est.explain(photos[:2])
     np.testing.assert_allclose(padded.coef, exact.coef, rtol=1e-9, atol=1e-12)

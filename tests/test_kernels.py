@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sklime import exponential_kernel
-from sklime._backend import x64_scope
+from sklime._engine._precision import x64_scope
 
 
 def _lime_kernel(d, width):

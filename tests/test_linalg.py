@@ -2,7 +2,7 @@
 
 ``jnp.linalg.cholesky`` (LAPACK ``potrf`` through a custom call) hangs when
 float64 factorisations run from several Python threads at once on the CPU
-(jax 0.10.2); ``sklime._linalg`` must not. Both are checked in fresh
+(jax 0.10.2); ``sklime._surrogate._linalg`` must not. Both are checked in fresh
 processes with a timeout, since a hang cannot be recovered in this one.
 """
 
@@ -13,8 +13,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from sklime import _linalg
-from sklime._backend import x64_scope
+from sklime._engine._precision import x64_scope
+from sklime._surrogate import _linalg
 
 
 @pytest.mark.parametrize("p", [1, 5, 31, 32, 33, 64, 65, 100, 257])
@@ -44,7 +44,7 @@ _THREADS = textwrap.dedent(
     import os, sys, threading, time
     import jax, jax.numpy as jnp, numpy as np
     jax.config.update("jax_enable_x64", True)
-    from sklime._linalg import cholesky_solve
+    from sklime._surrogate._linalg import cholesky_solve
     A = np.random.default_rng(0).normal(size=(64, 40, 30))
     A = A.transpose(0, 2, 1) @ A + np.eye(30)
     b = np.ones((64, 30))

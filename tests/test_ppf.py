@@ -1,10 +1,10 @@
-"""Tests of sklime._ppf.ndtri32 against SciPy's float64 ndtri."""
+"""Tests of sklime._sampling._ppf.ndtri32 against SciPy's float64 ndtri."""
 
 import jax
 import numpy as np
 from scipy.special import ndtri
 
-from sklime._ppf import ndtri32
+from sklime._sampling._ppf import ndtri32
 
 
 def _grid():

@@ -1,4 +1,4 @@
-"""Tests of sklime._random: base seeds, row hashes and per-row keys."""
+"""Tests of sklime._sampling._random: base seeds, row hashes and per-row keys."""
 
 import jax
 import numpy as np
@@ -200,7 +200,7 @@ def test_base_seed_rejects_bad_random_state():
 
 @pytest.mark.parametrize("shape", [(1,), (3,), (4,), (3, 5), (30, 4999)])
 def test_row_bits_give_row_uniforms_bit_for_bit(shape):
-    from sklime._random import as_uniform, row_bits, row_uniforms
+    from sklime._sampling._random import as_uniform, row_bits, row_uniforms
 
     X = np.random.default_rng(0).normal(size=(3, 4))
     bits = row_bits(7, X, shape)
@@ -213,7 +213,7 @@ def test_row_bits_give_row_uniforms_bit_for_bit(shape):
 
 
 def test_row_bits_depend_only_on_the_row():
-    from sklime._random import row_bits
+    from sklime._sampling._random import row_bits
 
     X = np.random.default_rng(1).normal(size=(5, 2))
     bits = row_bits(0, X, (6,))
@@ -222,7 +222,7 @@ def test_row_bits_depend_only_on_the_row():
 
 
 def test_as_uniform_range_and_float_passthrough():
-    from sklime._random import as_uniform
+    from sklime._sampling._random import as_uniform
 
     edges = np.array([0, 255, 256, 2**32 - 1], dtype=np.uint32)
     u = np.asarray(as_uniform(edges))
@@ -235,7 +235,7 @@ def test_as_uniform_range_and_float_passthrough():
 @pytest.mark.parametrize("shape", [(1, 65), (3, 1000), (7, 300), (2, 5000)])
 def test_wide_rows_hash_in_the_compiled_loop_as_in_numpy(shape, monkeypatch):
     """Rows wider than _COMPILED_HASH_WIDTH take the jitted chain: same bits."""
-    import sklime._random as module
+    import sklime._sampling._random as module
 
     X = np.random.default_rng(shape[1]).normal(size=shape)
     X[0, :3] = [-0.0, np.inf, 1e300]

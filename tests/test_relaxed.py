@@ -1,4 +1,4 @@
-"""Sampling laws of the relaxed samplers in sklime._relaxed.
+"""Sampling laws of the relaxed samplers in sklime._sampling._relaxed.
 
 Monte Carlo checks use fixed seeds and tolerances of 5 standard errors, so
 every test is deterministic. Most draws come from numpy uniforms through the

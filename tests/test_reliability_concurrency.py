@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Ridge
 
-import sklime._explainer as explainer_module
+import sklime._tabular._explainer as explainer_module
 from sklime import LimeExplainer
-from sklime._explainer import _MAX_CHUNK_ROWS, _chunk_budget, _chunk_rows
+from sklime._tabular._explainer import _MAX_CHUNK_ROWS, _chunk_budget, _chunk_rows
 
 # Chunks of 8 rows: the 24 rows explained below are three chunks.
 pytestmark = pytest.mark.usefixtures("small_chunks")

@@ -1,4 +1,4 @@
-"""Tests of the batched weighted ridge (sklime._ridge) against scikit-learn."""
+"""Tests of the batched weighted ridge (sklime._surrogate._ridge) against scikit-learn."""
 
 import jax
 import jax.numpy as jnp
@@ -10,8 +10,8 @@ from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import r2_score
 
 from sklime import weighted_ridge
-from sklime._backend import x64_scope
-from sklime._ridge import (
+from sklime._engine._precision import x64_scope
+from sklime._surrogate._ridge import (
     predict,
     r2_from_moments,
     r2_from_predictions,

@@ -1,4 +1,4 @@
-"""Statistical and structural tests of the samplers in sklime._sampling.
+"""Statistical and structural tests of the samplers in sklime._sampling._samplers.
 
 Sample sizes are the smallest that keep the checks meaningful; tolerances are
 5 standard errors, and the seeds are fixed, so every test is deterministic.
@@ -18,8 +18,8 @@ from sklime import (
     sample_masks,
     sample_truncated_normal,
 )
-from sklime._backend import x64_scope
-from sklime._sampling import (
+from sklime._engine._precision import x64_scope
+from sklime._sampling._samplers import (
     _cdf_table,
     categorical_from_uniform,
     truncnorm_tables,

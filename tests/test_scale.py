@@ -5,9 +5,9 @@ import pytest
 from joblib import parallel_config
 
 from sklime import LimeExplainer
-from sklime._explainer import _chunk_budget, _chunk_rows
-from sklime._surrogate import _fit
-from sklime._tabular import sample_tabular
+from sklime._surrogate._fit import _fit
+from sklime._tabular._explainer import _chunk_budget, _chunk_rows
+from sklime._tabular._plan import sample_tabular
 
 
 @pytest.mark.parametrize("n_samples, d", [(5000, 30), (100, 4), (50000, 784), (2, 1)])
@@ -28,7 +28,9 @@ def test_model_calls_are_bounded(cancer, cancer_lr):
     LimeExplainer(spy, n_samples=700, random_state=0).fit(X).explain(X[:9])
     assert sizes[1:] == [700] * 9  # "auto": one call per explained row
     sizes.clear()
-    LimeExplainer(spy, n_samples=700, batch_size=1000, random_state=0).fit(X).explain(X[:9])
+    LimeExplainer(spy, n_samples=700, batch_size=1000, random_state=0).fit(X).explain(
+        X[:9]
+    )
     assert max(sizes[1:]) <= 1000 and sum(sizes[1:]) == 9 * 700
 
 

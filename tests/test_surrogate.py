@@ -5,9 +5,9 @@ import pytest
 from lime.lime_base import LimeBase
 from sklearn.linear_model import Ridge
 
-from sklime._backend import x64_scope
-from sklime._selection import lasso_path_masks, resolve_method
-from sklime._surrogate import fit_surrogates, sample_weights
+from sklime._engine._precision import x64_scope
+from sklime._surrogate._fit import fit_surrogates, sample_weights
+from sklime._surrogate._selection import lasso_path_masks, resolve_method
 
 WIDTH = 1.5
 

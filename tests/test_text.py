@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import check_param_validation
 
 from sklime import TextExplainer, TextExplanation
-from sklime._text import index_text, render_samples
+from sklime._text._explainer import index_text, render_samples
 
 #: Samples per text in most tests (one shape: the kernels compile once).
 N = 500
@@ -380,9 +380,9 @@ def test_param_validation():
 
 def test_accelerator_streams_keep_batch_independence(sentiment, monkeypatch):
     """The JAX-key streams used on GPUs give the same guarantees (run on the CPU)."""
-    import sklime._random
+    import sklime._sampling._random
 
-    monkeypatch.setattr(sklime._random, "_use_host_generator", lambda: False)
+    monkeypatch.setattr(sklime._sampling._random, "_use_host_generator", lambda: False)
     texts = [REVIEWS[0], "brilliant", REVIEWS[1]]
     est = TextExplainer(sentiment, n_samples=N, random_state=0)
     batch = est.explain(texts)

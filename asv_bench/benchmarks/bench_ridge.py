@@ -65,8 +65,8 @@ class CholeskySolve(Benchmark):
     def setup(self, p):
         import jax
 
-        from sklime._backend import x64_scope
-        from sklime._linalg import cholesky_solve
+        from sklime._engine._precision import x64_scope
+        from sklime._surrogate._linalg import cholesky_solve
 
         rng = np.random.default_rng(0)
         M = rng.normal(size=(1000, p))

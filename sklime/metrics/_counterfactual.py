@@ -7,7 +7,7 @@ per row) or ``(n_rows, n_counterfactuals, n_features)``.
 
 import numpy as np
 
-from .._counterfactual_explanation import standardized_l1
+from .._counterfactual._explanation import standardized_l1
 
 __all__ = [
     "counterfactual_diversity",

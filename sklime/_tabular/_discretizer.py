@@ -17,10 +17,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._backend import x64_scope
-from ._random import base_seed
-from ._sampling import truncnorm_from_uniform, truncnorm_tables
-from ._validation import named_input, resolve_features
+from .._engine._precision import x64_scope
+from .._engine._validation import named_input, resolve_features
+from .._sampling._random import base_seed
+from .._sampling._samplers import truncnorm_from_uniform, truncnorm_tables
 
 __all__ = ["Discretizer"]
 

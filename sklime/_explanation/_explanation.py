@@ -303,7 +303,7 @@ class Explanation:
         -------
         ax : matplotlib Axes
         """
-        from ._plotting import NEGATIVE, POSITIVE, pyplot
+        from .._display._plotting import NEGATIVE, POSITIVE, pyplot
 
         plt = pyplot("Explanation.plot")
         items = self.as_list(i, label)[:max_features][::-1]
@@ -337,7 +337,7 @@ class Explanation:
         -------
         ax : matplotlib Axes
         """
-        from ._plotting import plot_summary
+        from .._display._plotting import plot_summary
 
         return plot_summary(self, label, max_features=max_features, kind=kind, ax=ax)
 

@@ -1,6 +1,6 @@
 """Feature selection for the surrogates, as ``lime`` does it, batched (JAX).
 
-Every method works on a chunk's :class:`~sklime._design.Design` (the
+Every method works on a chunk's :class:`~sklime._surrogate._design.Design` (the
 weighted Gram matrix, or in the dual form the weighted samples), never on
 the samples again, and returns the kept features as index sets
 ``S (b, L, k)`` with a ``valid (b, L, k)`` flag, so that the final fit is a
@@ -97,7 +97,7 @@ def select_features(d, z0, method, k):
 
     Parameters
     ----------
-    d : sklime._design.Design
+    d : sklime._surrogate._design.Design
     z0 : array of shape (b, p)
         Interpretable representation of each instance.
     method : {"highest_weights", "forward_selection"}

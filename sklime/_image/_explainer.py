@@ -9,19 +9,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ._backend import x64_scope
-from ._image_explanation import ImageExplanation
-from ._masked import (
-    MaskedEngine,
-    check_labels_param,
-    content_digest,
-    content_uniforms,
-    padded_width,
-    resolve_black_box,
-)
-from ._model import PredictFnCloneMixin
-from ._random import base_seed
-from ._selection import METHODS
+from .._engine._labels import check_labels_param
+from .._engine._masked import MaskedEngine
+from .._engine._model import PredictFnCloneMixin, resolve_predict_fn
+from .._engine._precision import x64_scope
+from .._engine._shapes import padded_width
+from .._sampling._content import content_digest, content_uniforms
+from .._sampling._random import base_seed
+from .._surrogate._selection import METHODS
+from ._explanation import ImageExplanation
 
 __all__ = ["ImageExplainer", "hide_image", "perturb_images", "segment_image"]
 
@@ -392,7 +388,7 @@ class ImageExplainer(PredictFnCloneMixin, BaseEstimator):
         -------
         self : ImageExplainer
         """
-        fn, self.output_names_ = resolve_black_box(self.predict_fn, "ImageExplainer")
+        fn, self.output_names_ = resolve_predict_fn(self.predict_fn, "auto", "ImageExplainer")
         check_labels_param(self.labels)
         if X is not None:
             images, layout = _check_images(X)
@@ -417,7 +413,7 @@ class ImageExplainer(PredictFnCloneMixin, BaseEstimator):
         """
         self._validate_params()
         check_labels_param(self.labels)
-        fn, output_names = resolve_black_box(self.predict_fn, "ImageExplainer")
+        fn, output_names = resolve_predict_fn(self.predict_fn, "auto", "ImageExplainer")
         images, layout = _check_images(images)
         n, H, W, C = images.shape
         hide_color = _check_hide_color(self.hide_color, C)

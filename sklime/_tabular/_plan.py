@@ -25,11 +25,11 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
+from .._sampling._ppf import ndtri32
+from .._sampling._random import as_uniform
+from .._sampling._samplers import _cdf_table, truncnorm_tables
+from .._similarity._kernels import unit_distance_weight
 from ._discretizer import sampling_bounds
-from ._kernels import unit_distance_weight
-from ._ppf import ndtri32
-from ._random import as_uniform
-from ._sampling import _cdf_table, truncnorm_tables
 
 __all__ = ["TabularPlan", "sample_tabular"]
 
@@ -48,7 +48,7 @@ class TabularPlan:
         Frequency of each bin / category (unused entries 0; features that are
         sampled as Gaussians get a dummy ``[1, 0, ...]``).
     truncnorm : dict of ndarray (d, K)
-        In-bin sampling tables (:func:`sklime._sampling.truncnorm_tables`).
+        In-bin sampling tables (:func:`sklime._sampling._samplers.truncnorm_tables`).
     values : ndarray (d, K)
         Value of each category of a categorical feature.
     mean, scale : ndarray (d,)
@@ -284,8 +284,8 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
     Parameters
     ----------
     u : float32 or uint32 array (b, d, n_samples - 1)
-        One uniform number per sampled value (:func:`sklime._random.row_uniforms`),
-        or the raw words of :func:`sklime._random.row_bits`.
+        One uniform number per sampled value (:func:`sklime._sampling._random.row_uniforms`),
+        or the raw words of :func:`sklime._sampling._random.row_bits`.
     X : array (b, d)
         The instances (compute dtype).
     codes : int array (b, d)

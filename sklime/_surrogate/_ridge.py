@@ -19,9 +19,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._backend import x64_scope
+from .._engine._precision import x64_scope
+from .._sampling._samplers import _real_array
 from ._linalg import cholesky_solve
-from ._sampling import _real_array
 
 __all__ = [
     "Moments",

@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._kernels import unit_distance_weight
-from ._random import as_uniform
+from .._sampling._random import as_uniform
+from .._similarity._kernels import unit_distance_weight
 
 __all__ = ["GroupPlan", "resolve_groups", "sample_groups"]
 
@@ -167,7 +167,7 @@ def sample_groups(u, X, tables, glime=False):
     Parameters
     ----------
     u : float or uint32 array (b, n_groups, n_samples - 1)
-        Uniform numbers (feature-major; or :func:`~sklime._random.row_bits`
+        Uniform numbers (feature-major; or :func:`~sklime._sampling._random.row_bits`
         words); a group is on where ``u < p_on``.
     X : array (b, d)
         The instances.

@@ -4,8 +4,8 @@ From the interpretable samples ``Z (b, n, p)`` (first sample = instance) and
 the black-box outputs ``Y (b, n, L)`` of the explained labels:
 
 distances to the instance -> kernel weights -> the weighted design (primal
-Gram or dual kernel, :mod:`sklime._design`) -> feature selection (index
-sets, :mod:`sklime._selection`) -> ridge on the kept features (a ``k x k``
+Gram or dual kernel, :mod:`sklime._surrogate._design`) -> feature selection (index
+sets, :mod:`sklime._surrogate._selection`) -> ridge on the kept features (a ``k x k``
 system) -> weighted R^2 and the prediction at the instance, from the
 moments.
 """
@@ -17,9 +17,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._similarity._distances import row_distances
+from .._similarity._kernels import exponential_kernel
 from ._design import design, full_ridge, quadratic_form, subset_ridge
-from ._distances import row_distances
-from ._kernels import exponential_kernel
 from ._linalg import cholesky_solve
 from ._ridge import (
     _HIGHEST,
@@ -72,7 +72,7 @@ def _instances(Z, fm):
 
 
 def _scaled(Y, prior):
-    """Targets (and prior) divided by :func:`~sklime._ridge.target_scale`."""
+    """Targets (and prior) divided by :func:`~sklime._surrogate._ridge.target_scale`."""
     s = target_scale(Y)
     prior = None if prior is None else prior / s[..., None]
     return Y / s[:, None, :], prior, s
@@ -293,7 +293,7 @@ def fit_surrogates(
     alpha : float
         Ridge strength of the surrogate.
     method : str
-        Resolved feature selection method (see :mod:`sklime._selection`).
+        Resolved feature selection method (see :mod:`sklime._surrogate._selection`).
     n_features : int
         Features kept.
     prior : array of shape (b, L, p), default=None

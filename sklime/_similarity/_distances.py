@@ -34,7 +34,8 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.utils import check_array
 
-from ._backend import bucket, x64_scope
+from .._engine._precision import x64_scope
+from .._engine._shapes import bucket
 
 __all__ = ["pairwise_distances", "row_distances"]
 

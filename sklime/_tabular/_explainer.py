@@ -16,30 +16,30 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _random
-from ._backend import x64_scope
-from ._design import surrogate_elements
-from ._device_model import DeviceModel
-from ._discretizer import Discretizer
-from ._encoding import TabularEncoder
-from ._explanation import Explanation
-from ._groups import GroupPlan
-from ._model import (
+from .._engine._device_model import DeviceModel
+from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
     check_probabilities,
     resolve_predict_fn,
 )
-from ._random import base_seed, row_bits, row_uniforms
-from ._selection import METHODS, resolve_method
-from ._surrogate import (
+from .._engine._precision import x64_scope
+from .._engine._validation import named_input
+from .._explanation._explanation import Explanation
+from .._sampling import _random
+from .._sampling._random import base_seed, row_bits, row_uniforms
+from .._surrogate._design import surrogate_elements
+from .._surrogate._fit import (
     coef_standard_errors,
     fit_surrogates,
     sample_weights,
     selection_masks,
 )
-from ._tabular import TabularPlan
-from ._validation import named_input
+from .._surrogate._selection import METHODS, resolve_method
+from ._discretizer import Discretizer
+from ._encoding import TabularEncoder
+from ._groups import GroupPlan
+from ._plan import TabularPlan
 
 __all__ = ["LimeExplainer"]
 
@@ -72,7 +72,7 @@ def _chunk_rows(n_samples, n_features, surrogate_elements=0):
 
     A row costs ``n_samples * n_features`` values of samples, and
     ``surrogate_elements`` values in the surrogate fit (see
-    :func:`sklime._design.surrogate_elements`), which dominate for wide
+    :func:`sklime._surrogate._design.surrogate_elements`), which dominate for wide
     data.
     """
     per_row = max(n_samples * max(n_features, 1), surrogate_elements, 1)
@@ -878,7 +878,7 @@ class _ChunkWork:
         row; padding rows are never shown to the model), so the kernels
         always run on one shape: no recompilation, and a row's results are
         bit-for-bit the same whatever else is in its batch. On the CPU the
-        numbers are NumPy's raw words (:func:`~sklime._random.row_bits`) for
+        numbers are NumPy's raw words (:func:`~sklime._sampling._random.row_bits`) for
         the real rows only; elsewhere JAX draws them on the device for the
         padded chunk, one compiled shape. (Drawing in a second thread while
         the model runs was measured: no faster on two cores.)

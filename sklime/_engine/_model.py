@@ -8,14 +8,69 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["ModelCaller", "PredictFnCloneMixin", "resolve_predict_fn"]
+__all__ = [
+    "ModelCaller",
+    "PredictFnCloneMixin",
+    "output_matrix",
+    "resolve_predict_fn",
+]
 
 
 def _is_estimator(obj):
     return hasattr(obj, "fit") and hasattr(obj, "get_params")
 
 
-def resolve_predict_fn(predict_fn, mode):
+def output_matrix(out, n_rows, binary=False, where=""):
+    """The black box's answer as an ``(n_rows, n_outputs)`` matrix.
+
+    A 1-D output is one column, or, with ``binary``, the probability of
+    class 1 of a binary classifier, which becomes ``[1 - p, p]``; an
+    ``(n, 1)`` output of a binary classifier is that probability too. Works
+    on NumPy and JAX arrays (inside ``jit`` too).
+
+    Parameters
+    ----------
+    out : array
+    n_rows : int
+        Rows the black box was asked about.
+    binary : bool, default=False
+    where : str, default=""
+        Appended to the error message (e.g. ``", on sample rows 0..9"``).
+
+    Raises
+    ------
+    ValueError
+        When ``out`` is not ``(n_rows,)`` or ``(n_rows, k)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> output_matrix(np.array([0.25, 1.0]), 2, binary=True).tolist()
+    [[0.75, 0.25], [0.0, 1.0]]
+    >>> output_matrix(np.array([[3.0], [4.0]]), 2).shape
+    (2, 1)
+    """
+    xp = np if isinstance(out, np.ndarray) else _jnp()
+    if out.ndim == 2 and out.shape[1] == 1 and binary:
+        out = out[:, 0]
+    if out.ndim == 1:
+        out = xp.stack([1 - out, out], axis=1) if binary else out[:, None]
+    if out.ndim != 2 or out.shape[0] != n_rows:
+        raise ValueError(
+            f"predict_fn must return an array of shape ({n_rows},) or "
+            f"({n_rows}, n_outputs) for {n_rows} rows; got shape "
+            f"{tuple(out.shape)}{where}."
+        )
+    return out
+
+
+def _jnp():
+    import jax.numpy as jnp
+
+    return jnp
+
+
+def resolve_predict_fn(predict_fn, mode, owner="LimeExplainer"):
     """Find the function to call and the names of its outputs.
 
     Parameters
@@ -25,6 +80,8 @@ def resolve_predict_fn(predict_fn, mode):
         estimator (its ``predict_proba`` unless ``mode="regression"``, else
         its ``predict``).
     mode : {"auto", "classification", "regression"}
+    owner : str, default="LimeExplainer"
+        The explainer, named in the error about an unfitted model.
 
     Returns
     -------
@@ -44,7 +101,7 @@ def resolve_predict_fn(predict_fn, mode):
         except NotFittedError as exc:
             raise NotFittedError(
                 f"predict_fn is an unfitted {type(predict_fn).__name__}: "
-                "LimeExplainer explains a fitted model, so fit it first."
+                f"{owner} explains a fitted model, so fit it first."
             ) from exc
         classes = getattr(predict_fn, "classes_", None)
         if mode != "regression" and hasattr(predict_fn, "predict_proba"):
@@ -133,18 +190,9 @@ class ModelCaller:
                 f"that numpy cannot convert to floats ({exc}), on "
                 f"{where(start, start + rows - 1)}."
             ) from exc
-        if out.ndim == 2 and out.shape[1] == 1 and not self.binary:
-            out = out[:, 0]
-        if out.ndim == 1 and self.binary:
-            out = np.stack([1 - out, out], axis=1)
-        if out.ndim == 1:
-            out = out[:, None]
-        if out.ndim != 2 or out.shape[0] != rows:
-            raise ValueError(
-                f"predict_fn must return an array of shape ({rows},) or "
-                f"({rows}, n_outputs) for {rows} rows; got shape {np.shape(out)}, "
-                f"on {where(start, start + rows - 1)}."
-            )
+        out = output_matrix(
+            out, rows, self.binary, f", on {where(start, start + rows - 1)}"
+        )
         if self.n_outputs is not None and out.shape[1] != self.n_outputs:
             raise ValueError(
                 f"predict_fn returned {out.shape[1]} outputs per row; it returned "

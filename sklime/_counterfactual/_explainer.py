@@ -16,7 +16,7 @@ have a single bin and never change) and every feature to ``K`` bins (the
 widest feature's; padding bins are never drawn), so the jitted kernels see
 few distinct shapes. Rows are padded to bucket sizes too, with zero weight.
 All random numbers are drawn with numpy (per-row streams at inference, see
-:func:`sklime._random.row_uniforms`) and enter the kernels as uniform noise.
+:func:`sklime._sampling._random.row_uniforms`) and enter the kernels as uniform noise.
 """
 
 from dataclasses import dataclass
@@ -36,19 +36,22 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._backend import bucket, pad_rows
-from ._counterfactual_explanation import CounterfactualExplanation
-from ._discretizer import Discretizer
-from ._mlp import apply_mlp, init_mlp, mlp_to_numpy
-from ._model import (
+from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
     _is_estimator,
     resolve_predict_fn,
 )
-from ._random import base_seed, row_uniforms
-from ._relaxed import gumbel_softmax_from_uniform, relaxed_bernoulli_from_uniform
-from ._validation import resolve_features
+from .._engine._shapes import bucket, pad_rows
+from .._engine._validation import resolve_features
+from .._sampling._random import base_seed, row_uniforms
+from .._sampling._relaxed import (
+    gumbel_softmax_from_uniform,
+    relaxed_bernoulli_from_uniform,
+)
+from .._tabular._discretizer import Discretizer
+from ._explanation import CounterfactualExplanation
+from ._mlp import apply_mlp, init_mlp, mlp_to_numpy
 
 __all__ = ["CounterfactualExplainer", "relaxed_counterfactuals"]
 
@@ -182,7 +185,7 @@ def relaxed_counterfactuals(params, x, codes, wanted, tab, noise, tau):
     Parameters
     ----------
     params : dict
-        ``{"generator": mlp, "selector": mlp}`` (see :mod:`sklime._mlp`).
+        ``{"generator": mlp, "selector": mlp}`` (see :mod:`sklime._counterfactual._mlp`).
     x : array of shape (b, D)
         The rows in model space (padding features: 0).
     codes : int array of shape (b, D)

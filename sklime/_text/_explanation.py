@@ -4,7 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._explanation import _HTML_STYLE, Explanation, _esc
+from .._explanation._explanation import _HTML_STYLE, Explanation, _esc
 
 __all__ = ["TextExplanation"]
 
@@ -32,7 +32,7 @@ class TextExplanation(Explanation):
     texts : list of str
         The explained texts.
     indexed : list of IndexedText
-        How each text was cut into words (see :func:`sklime._text.index_text`).
+        How each text was cut into words (see :func:`sklime._text._explainer.index_text`).
     output_names : array-like of shape (n_outputs,), default=None
     mode : {"classification", "regression"}, default="classification"
 
@@ -49,7 +49,7 @@ class TextExplanation(Explanation):
     --------
     >>> import numpy as np
     >>> from sklime import TextExplanation
-    >>> from sklime._text import index_text
+    >>> from sklime._text._explainer import index_text
     >>> exp = TextExplanation(
     ...     coef=np.array([[[0.0, 0.9, -0.1]]]), intercept=np.array([[0.1]]),
     ...     score=np.array([[0.8]]), local_pred=np.array([[0.7]]),

@@ -17,7 +17,7 @@ a matter of shape (Saunders, Gammerman and Vovk 1998 for the dual):
   and the rows of it that feature selection needs are ``A' a_j``.
 
 Feature selection and the final fit on the ``k`` kept features use only
-``G[S, S]``, ``G[j, :]`` and ``diag(G)`` (see :mod:`sklime._selection`),
+``G[S, S]``, ``G[j, :]`` and ``diag(G)`` (see :mod:`sklime._surrogate._selection`),
 which both forms provide; so no step costs more than its algebra requires,
 and a ``p x p`` matrix exists only when ``p <= n``.
 """
@@ -28,13 +28,7 @@ import jax
 import jax.numpy as jnp
 
 from ._linalg import cho_solve, cholesky
-from ._ridge import (
-    _HIGHEST,
-    Moments,
-    masked_system,
-    weighted_means,
-    weighted_moments,
-)
+from ._ridge import _HIGHEST, Moments, masked_system, weighted_means, weighted_moments
 from ._ridge import ridge_strength as _ridge_strength
 
 __all__ = [
@@ -117,7 +111,7 @@ def gram_diagonal(d):
 
 
 def ridge_strength(d, alpha):
-    """:func:`sklime._ridge.ridge_strength` of the design's Gram diagonal; (b,)."""
+    """:func:`sklime._surrogate._ridge.ridge_strength` of the design's Gram diagonal; (b,)."""
     return _ridge_strength(alpha, gram_diagonal(d))
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from jax.scipy.special import ndtri
 from scipy.special import ndtr as _np_ndtr
 
-from ._backend import FLOAT_DTYPES, x64_scope
+from .._engine._precision import FLOAT_DTYPES, x64_scope
 
 __all__ = [
     "apply_masks",

@@ -19,139 +19,22 @@ and perturbed inputs cost far more than one more dispatch.)
 
 Randomness per item comes from :func:`content_uniforms`: the base seed and a
 64-bit digest of the item's bytes (image pixels, UTF-8 text), through
-:func:`sklime._random.row_uniforms`.
+:func:`sklime._sampling._random.row_uniforms`.
 """
 
-import hashlib
 from collections import defaultdict
-from numbers import Integral
 
 import jax.numpy as jnp
 import numpy as np
-from sklearn.exceptions import NotFittedError
 
-from ._backend import bucket, x64_scope
-from ._model import ModelCaller, check_probabilities, resolve_predict_fn
-from ._random import row_uniforms
-from ._selection import resolve_method
-from ._surrogate import fit_surrogates, sample_weights
+from .._surrogate._fit import fit_surrogates, sample_weights
+from .._surrogate._selection import resolve_method
+from ._labels import resolve_labels
+from ._model import ModelCaller, check_probabilities
+from ._precision import x64_scope
+from ._shapes import padded_width
 
-__all__ = [
-    "MaskedEngine",
-    "content_digest",
-    "content_uniforms",
-    "padded_width",
-    "resolve_black_box",
-]
-
-
-def content_digest(*parts):
-    """64-bit digest (int) of byte strings, e.g. an image's shape and pixels.
-
-    Parameters
-    ----------
-    *parts : bytes-like
-        Hashed in order, each prefixed by its length.
-
-    Returns
-    -------
-    int
-        In ``[0, 2**64)``.
-
-    Examples
-    --------
-    >>> content_digest(b"abc") == content_digest(b"abc") != content_digest(b"abd")
-    True
-    """
-    h = hashlib.blake2b(digest_size=8, person=b"sklime")
-    for part in parts:
-        view = memoryview(part).cast("B")
-        h.update(len(view).to_bytes(8, "little"))
-        h.update(view)
-    return int.from_bytes(h.digest(), "little")
-
-
-def content_uniforms(seed, digest, shape, dtype=np.float32):
-    """Uniform numbers in [0, 1) from the stream of one item.
-
-    The item's stream is :func:`sklime._random.row_uniforms`'s stream of a
-    row holding the two 32-bit halves of ``digest`` (exact in float64), so it
-    depends on ``seed`` and the digest only.
-
-    Parameters
-    ----------
-    seed : int
-    digest : int
-        From :func:`content_digest`.
-    shape : tuple of int
-    dtype : {np.float32, np.float64}, default=np.float32
-
-    Returns
-    -------
-    u : array of shape ``shape`` (numpy on the CPU backend, JAX elsewhere)
-    """
-    row = np.array([[digest >> 32, digest & 0xFFFFFFFF]], dtype=np.float64)
-    return row_uniforms(seed, row, tuple(shape), dtype)[0]
-
-
-def padded_width(p):
-    """Width of the masks the kernels see for an item with ``p`` features."""
-    return bucket(p, minimum=8, steps_per_octave=4)
-
-
-def resolve_black_box(predict_fn, owner):
-    """``resolve_predict_fn`` with errors that name the explainer."""
-    try:
-        return resolve_predict_fn(predict_fn, "auto")
-    except NotFittedError as exc:
-        raise NotFittedError(
-            f"predict_fn is an unfitted {type(predict_fn).__name__}: {owner} "
-            "explains a fitted model, so fit it first."
-        ) from exc
-
-
-def check_labels_param(labels):
-    """Validate ``labels`` beyond the parameter constraints."""
-    if labels is None or isinstance(labels, str | Integral):
-        return
-    arr = np.asarray(labels)
-    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or (arr < 0).any():
-        raise ValueError(
-            f"labels must be None, 'all', an int or a list of ints >= 0; got {labels!r}."
-        )
-
-
-def resolve_labels(labels, top_labels, model_pred):
-    """Output indices explained for every item: ``(b, L)`` int.
-
-    ``top_labels`` (as ``lime``): the ``top_labels`` most probable outputs of
-    each item, most probable first. Else ``labels``: ``None`` is the
-    predicted output (argmax), ``"all"`` every output, ints are indices. A
-    black box with a single output always explains output 0.
-    """
-    b, k = model_pred.shape
-    if k == 1:
-        if labels is not None and not isinstance(labels, str):
-            bad = np.atleast_1d(labels)
-            if (bad != 0).any():
-                raise ValueError(
-                    f"labels {bad.tolist()} out of range: predict_fn returns a "
-                    "single output (index 0)."
-                )
-        return np.zeros((b, 1), dtype=int)
-    if top_labels is not None:
-        order = np.argsort(-model_pred, axis=1, kind="stable")
-        return order[:, : min(int(top_labels), k)]
-    if labels is None:
-        return np.argmax(model_pred, axis=1)[:, None]
-    if isinstance(labels, str):
-        return np.broadcast_to(np.arange(k), (b, k)).copy()
-    arr = np.atleast_1d(np.asarray(labels)).astype(int)
-    if (arr >= k).any():
-        raise ValueError(
-            f"labels {arr.tolist()} out of range for a model with {k} outputs."
-        )
-    return np.broadcast_to(arr, (b, arr.size)).copy()
+__all__ = ["MaskedEngine"]
 
 
 class MaskedEngine:
@@ -168,7 +51,7 @@ class MaskedEngine:
     alpha : float
         Ridge strength of the surrogate.
     feature_selection : str
-        As :func:`sklime._selection.resolve_method` takes it.
+        As :func:`sklime._surrogate._selection.resolve_method` takes it.
     n_features : int or None
         Features kept; ``None`` keeps every feature.
     labels, top_labels

@@ -9,18 +9,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from ._backend import x64_scope
-from ._masked import (
-    MaskedEngine,
-    check_labels_param,
-    content_digest,
-    content_uniforms,
-    resolve_black_box,
-)
-from ._model import PredictFnCloneMixin
-from ._random import base_seed
-from ._selection import METHODS
-from ._text_explanation import TextExplanation
+from .._engine._labels import check_labels_param
+from .._engine._masked import MaskedEngine
+from .._engine._model import PredictFnCloneMixin, resolve_predict_fn
+from .._engine._precision import x64_scope
+from .._sampling._content import content_digest, content_uniforms
+from .._sampling._random import base_seed
+from .._surrogate._selection import METHODS
+from ._explanation import TextExplanation
 
 __all__ = ["IndexedText", "TextExplainer", "index_text", "render_samples"]
 
@@ -396,7 +392,7 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         -------
         self : TextExplainer
         """
-        fn, self.output_names_ = resolve_black_box(self.predict_fn, "TextExplainer")
+        fn, self.output_names_ = resolve_predict_fn(self.predict_fn, "auto", "TextExplainer")
         check_labels_param(self.labels)
         if not callable(self.split_expression):
             re.compile(self.split_expression)
@@ -421,7 +417,7 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         """
         self._validate_params()
         check_labels_param(self.labels)
-        fn, output_names = resolve_black_box(self.predict_fn, "TextExplainer")
+        fn, output_names = resolve_predict_fn(self.predict_fn, "auto", "TextExplainer")
         texts = _check_texts(texts)
         try:
             indexed = [index_text(t, self.split_expression, self.bow) for t in texts]

@@ -11,7 +11,7 @@ ways.
 import numpy as np
 from sklearn.utils import check_array
 
-from ._validation import resolve_features
+from .._engine._validation import resolve_features
 
 __all__ = ["TabularEncoder"]
 

@@ -4,7 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._explanation import Explanation
+from .._explanation._explanation import Explanation
 
 __all__ = ["ImageExplanation"]
 
@@ -227,7 +227,7 @@ class ImageExplanation(Explanation):
         -------
         ax : matplotlib Axes
         """
-        from ._plotting import pyplot
+        from .._display._plotting import pyplot
 
         plt = pyplot("ImageExplanation.plot")
         i = self._row(i)
