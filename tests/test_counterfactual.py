@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklime import CounterfactualExplainer, CounterfactualExplanation
-from sklime._counterfactual._explainer import _decode, _onehot, relaxed_counterfactuals
+from sklime._counterfactual._network import bins_onehot, decode, relaxed_counterfactuals
 from sklime.metrics import (
     counterfactual_diversity,
     counterfactual_proximity,
@@ -206,16 +206,16 @@ def test_discretizer_onehot_round_trip(mixed, fitted_mixed):
     assert disc.encode == "onehot" and disc.strategy == "quantile"
     # The constant feature has one edge, hence two bins (one empty).
     assert disc.n_bins_.tolist() == [4, 4, 3, 2]
-    codes = explainer._codes(mixed)
+    codes = explainer._layout.codes(mixed)
     onehot = disc.transform(mixed)
     # Kernel one-hot (padded to D features and K bins) = the Discretizer's.
-    tab = explainer._device_tables()
+    tab = explainer._layout.device_tables()
     d = mixed.shape[1]
-    padded = np.asarray(_onehot(explainer._pad_features(codes), tab))
+    padded = np.asarray(bins_onehot(explainer._layout.pad_features(codes), tab))
     np.testing.assert_array_equal(padded[:, :d][:, tab["valid"][:d]], onehot)
     assert (padded[:, d:, 0] == 1).all()  # padding features: one bin
     # Representative values of the codes = inverse_transform of the one-hot.
-    rep = explainer._tables["rep"]
+    rep = explainer._layout.rep
     cols = np.arange(mixed.shape[1])
     np.testing.assert_array_equal(rep[cols, codes], disc.inverse_transform(onehot))
     # Categorical codes index the sorted categories.
@@ -225,23 +225,25 @@ def test_discretizer_onehot_round_trip(mixed, fitted_mixed):
 def test_decode_is_a_differentiable_weighted_sum(mixed, fitted_mixed):
     explainer = fitted_mixed
     X = mixed[:10]
-    codes = explainer._codes(X)
-    tab = explainer._device_tables()
+    codes = explainer._layout.codes(X)
+    tab = explainer._layout.device_tables()
     d = X.shape[1]
     new = (codes + 1) % explainer.discretizer_.n_bins_
-    x = explainer._pad_features(X).astype(np.float32)
-    x_oh = _onehot(explainer._pad_features(codes), tab)
-    cf = _onehot(explainer._pad_features(new), tab)
-    values = np.asarray(_decode(cf, x, x_oh, tab))[:, :d]
-    np.testing.assert_allclose(values, explainer._values(X, codes, new), rtol=1e-6)
+    x = explainer._layout.pad_features(X).astype(np.float32)
+    x_oh = bins_onehot(explainer._layout.pad_features(codes), tab)
+    cf = bins_onehot(explainer._layout.pad_features(new), tab)
+    values = np.asarray(decode(cf, x, x_oh, tab))[:, :d]
+    np.testing.assert_allclose(
+        values, explainer._layout.values(X, codes, new), rtol=1e-6
+    )
     # Leaving a row in its own bins gives back its exact values.
     np.testing.assert_allclose(
-        np.asarray(_decode(x_oh, x, x_oh, tab))[:, :d], X.astype(np.float32)
+        np.asarray(decode(x_oh, x, x_oh, tab))[:, :d], X.astype(np.float32)
     )
     # d value / d weight of a bin = the bin's representative; the row's own
     # bin stands for the row's own value.
-    grad = np.asarray(jax.grad(lambda c: _decode(c, x, x_oh, tab).sum())(cf))
-    expected = explainer._tables["rep"][0].copy()
+    grad = np.asarray(jax.grad(lambda c: decode(c, x, x_oh, tab).sum())(cf))
+    expected = explainer._layout.rep[0].copy()
     expected[codes[0, 0]] = X[0, 0]
     np.testing.assert_allclose(grad[0, 0, :4], expected, rtol=1e-6)
 
@@ -313,10 +315,10 @@ def test_tau_takes_effect(small):
     """Lower tau gives harder relaxed masks, during training as in the sampler."""
     X, _ = small
     explainer = CounterfactualExplainer(small_box, **SMALL).fit(X)
-    tab = explainer._device_tables()
+    tab = explainer._layout.device_tables()
     D, K = tab["rep"].shape
-    codes = explainer._pad_features(explainer._codes(X))
-    x = explainer._pad_features(X).astype(np.float32)
+    codes = explainer._layout.pad_features(explainer._layout.codes(X))
+    x = explainer._layout.pad_features(X).astype(np.float32)
     wanted = np.eye(2, dtype=np.float32)[explainer._targets(small_box(X))]
     noise = np.random.default_rng(0).random((len(X), D * K + D), dtype=np.float32)
     params = {
