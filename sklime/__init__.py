@@ -5,6 +5,7 @@ from ._counterfactual._explanation import CounterfactualExplanation
 from ._display._plotting import plot_stability, plot_summary
 from ._explanation._explanation import Explanation
 from ._explanation._global import global_importance, submodular_pick
+from ._generic._explainer import PerturbationExplainer
 from ._image._explainer import ImageExplainer
 from ._image._explanation import ImageExplanation
 from ._sampling._random import base_seed, row_hashes, row_keys
@@ -40,6 +41,7 @@ __all__ = [
     "ImageExplainer",
     "ImageExplanation",
     "LimeExplainer",
+    "PerturbationExplainer",
     "TextExplainer",
     "TextExplanation",
     "__version__",

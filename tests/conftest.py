@@ -39,7 +39,7 @@ def small_chunks():
     (tests/test_reliability_concurrency.py).
     """
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("sklime._tabular._explainer._MAX_CHUNK_ROWS", 8)
+        mp.setattr("sklime._engine._shapes._MAX_CHUNK_ROWS", 8)
         yield
 
 

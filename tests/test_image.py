@@ -511,14 +511,12 @@ def test_accelerator_streams_keep_batch_independence(photos, monkeypatch):
 
 def test_padding_does_not_change_the_explanation(photos, monkeypatch):
     """Masks padded to a power of two give the unpadded surrogate (up to rounding)."""
-    import sklime._engine._masked
-    import sklime._image._explainer
+    import sklime._engine._plan
 
     est = ImageExplainer(colour_model, segmentation=slic25, n_samples=N, random_state=0)
     padded = est.explain(photos[:2])
     assert (padded.n_segments & (padded.n_segments - 1)).any()  # not powers of two
-    for module in (sklime._engine._masked, sklime._image._explainer):
-        monkeypatch.setattr(module, "padded_width", lambda p: int(p))
+    monkeypatch.setattr(sklime._engine._plan, "padded_width", lambda p: int(p))
     exact = est.explain(photos[:2])
     np.testing.assert_allclose(padded.coef, exact.coef, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(padded.score, exact.score, rtol=1e-9)

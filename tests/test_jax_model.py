@@ -110,7 +110,8 @@ def test_nan_output_names_the_rows_and_explainer_stays_usable(cancer, linear):
     exp = LimeExplainer(flaky, jax_model=True, n_samples=300, random_state=0)
     exp.fit(X[X[:, 0] < 15])
     rows = np.vstack([X[X[:, 0] < 12][:2], X[X[:, 0] > 26][:1]])
-    with pytest.raises(ValueError, match=r"NaN or infinity .* 1 of the 3 rows"):
+    # The message names the rows of X (row 2), not positions in a chunk.
+    with pytest.raises(ValueError, match=r"NaN or infinity .* rows \[2\] of X"):
         exp.explain(rows)
     assert np.isfinite(exp.transform(rows[:2])).all()
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import sklime._tabular._explainer
+import sklime._engine._shapes
 from sklime import LimeExplainer
 
 pytest.importorskip("tqdm")
@@ -12,9 +12,7 @@ pytest.importorskip("tqdm")
 @pytest.fixture
 def small_chunks(monkeypatch):
     """Chunks of 4 rows (30 features, 200 samples): 12 rows make 3 chunks."""
-    monkeypatch.setattr(
-        sklime._tabular._explainer, "_chunk_budget", lambda: 4 * 200 * 30
-    )
+    monkeypatch.setattr(sklime._engine._shapes, "chunk_budget", lambda: 4 * 200 * 30)
 
 
 @pytest.fixture

@@ -16,9 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import Ridge
 
-import sklime._tabular._explainer as explainer_module
+import sklime._engine._shapes as shapes
 from sklime import LimeExplainer
-from sklime._tabular._explainer import _MAX_CHUNK_ROWS, _chunk_budget, _chunk_rows
+from sklime._engine._engine import Engine
+from sklime._engine._shapes import _MAX_CHUNK_ROWS
+from sklime._engine._shapes import chunk_budget as _chunk_budget
+from sklime._engine._shapes import chunk_rows as _chunk_rows
 
 # Chunks of 8 rows: the 24 rows explained below are three chunks.
 pytestmark = pytest.mark.usefixtures("small_chunks")
@@ -170,16 +173,16 @@ def test_request_over_budget_is_chunked_with_identical_results(
 ):
     """A budget of 5 rows' samples: every chunk fits it, the results do not change."""
     budget = 5 * N_SAMPLES * 4  # chunks of 4 rows (a power of two)
-    monkeypatch.setattr(explainer_module, "_chunk_budget", lambda: budget)
+    monkeypatch.setattr(shapes, "chunk_budget", lambda: budget)
     seen = []
-    dispatch = explainer_module._ChunkWork._dispatch
+    sample = Engine.sample
 
-    def spy(self, X, codes):
-        out = dispatch(self, X, codes)
-        seen.append(out[1].size)  # the chunk's samples (padded rows included)
+    def spy(self, plan, items, width, size):
+        out = sample(self, plan, items, width, size)
+        seen.append(out[2].size)  # the chunk's samples (padded rows included)
         return out
 
-    monkeypatch.setattr(explainer_module._ChunkWork, "_dispatch", spy)
+    monkeypatch.setattr(Engine, "sample", spy)
     explainer = _explainer(config, X)
     got = _arrays(explainer.explain(X[:24]))
     cases("LimeExplainer.explain (memory budget)", "fixed")
@@ -205,12 +208,10 @@ def test_wide_data_chunks_count_the_surrogate_systems(d, n_samples):
         n_features=3,
         random_state=0,
     ).fit(Xw)
-    work = explainer_module._ChunkWork(
-        explainer, None, None, 0, np.float64, explainer.n_samples
-    )
+    size = explainer._row_plan(Xw).chunk_size(d, n_samples, 1)
     n = n_samples
     matrices = n * d + 2 * n * n if n < d else 2 * d * d
-    assert work.size * max(matrices, n * d) <= _chunk_budget()
+    assert size * max(matrices, n * d) <= _chunk_budget()
     if n < d:  # the dual form lets more rows in than a p x p Gram would
-        assert work.size > _chunk_budget() // (d * d)
+        assert size > _chunk_budget() // (d * d)
     # (Explaining 1000 features: tests/test_reliability_inputs.py.)

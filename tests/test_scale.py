@@ -5,8 +5,9 @@ import pytest
 from joblib import parallel_config
 
 from sklime import LimeExplainer
+from sklime._engine._shapes import chunk_budget as _chunk_budget
+from sklime._engine._shapes import chunk_rows as _chunk_rows
 from sklime._surrogate._fit import _fit
-from sklime._tabular._explainer import _chunk_budget, _chunk_rows
 from sklime._tabular._plan import sample_tabular
 
 

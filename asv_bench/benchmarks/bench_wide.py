@@ -60,8 +60,8 @@ def text_case(words, seed=0):
 
 def chunk_rows(p):
     """Rows of one chunk of sklime at ``p`` features (what a batch costs)."""
+    from sklime._engine._shapes import chunk_rows as _chunk_rows
     from sklime._surrogate._design import surrogate_elements
-    from sklime._tabular._explainer import _chunk_rows
 
     return _chunk_rows(TABULAR_SAMPLES, p, surrogate_elements(TABULAR_SAMPLES, p))
 

@@ -221,12 +221,17 @@ class ModelCaller:
         blocks = [self._call(X[s : s + size], s, where) for s in range(0, m, size)]
         return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
-    def per_row(self, X, rows=None):
+    def per_row(self, X, rows=None, make_input=None):
         """Outputs ``(b, n, k)`` for samples ``X (b, n, d)`` of ``b`` rows.
 
         ``rows`` (b,) are the positions of these rows among the rows being
         explained (default ``0..b-1``); errors name the explained rows involved.
+        ``make_input`` replaces the caller's own for these rows.
         """
+        if make_input is not None:
+            caller = copy.copy(self)
+            caller.make_input = make_input
+            return caller.per_row(X, rows)
         b, n, d = X.shape
         rows = np.arange(b) if rows is None else np.asarray(rows)
 

@@ -8,9 +8,7 @@ import hashlib
 
 import numpy as np
 
-from ._random import row_uniforms
-
-__all__ = ["content_digest", "content_uniforms"]
+__all__ = ["content_digest", "digest_row"]
 
 
 def content_digest(*parts):
@@ -39,24 +37,10 @@ def content_digest(*parts):
     return int.from_bytes(h.digest(), "little")
 
 
-def content_uniforms(seed, digest, shape, dtype=np.float32):
-    """Uniform numbers in [0, 1) from the stream of one item.
+def digest_row(digest):
+    """The stream row of an item: the two 32-bit halves of its digest.
 
-    The item's stream is :func:`sklime._sampling._random.row_uniforms`'s stream of a
-    row holding the two 32-bit halves of ``digest`` (exact in float64), so it
-    depends on ``seed`` and the digest only.
-
-    Parameters
-    ----------
-    seed : int
-    digest : int
-        From :func:`content_digest`.
-    shape : tuple of int
-    dtype : {np.float32, np.float64}, default=np.float32
-
-    Returns
-    -------
-    u : array of shape ``shape`` (numpy on the CPU backend, JAX elsewhere)
+    :func:`sklime._sampling._random.row_uniforms` of this ``(1, 2)`` float64
+    row (exact: each half is below 2**32) is the item's stream.
     """
-    row = np.array([[digest >> 32, digest & 0xFFFFFFFF]], dtype=np.float64)
-    return row_uniforms(seed, row, tuple(shape), dtype)[0]
+    return np.array([[digest >> 32, digest & 0xFFFFFFFF]], dtype=np.float64)

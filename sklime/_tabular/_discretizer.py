@@ -5,8 +5,7 @@ from numbers import Integral
 import jax
 import jax.numpy as jnp
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.tree import DecisionTreeClassifier
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import type_of_target
@@ -21,52 +20,16 @@ from .._engine._precision import x64_scope
 from .._engine._validation import named_input, resolve_features
 from .._sampling._random import base_seed
 from .._sampling._samplers import truncnorm_from_uniform, truncnorm_tables
+from ._bins import (
+    bin_statistics,
+    entropy_edges,
+    format_category,
+    format_edges,
+    quantile_edges,
+    sampling_bounds,
+)
 
-__all__ = ["Discretizer"]
-
-
-def _quantile_edges(x, n_bins):
-    """Interior edges at the ``k / n_bins`` percentiles, as ``lime`` computes them."""
-    percentiles = 100 * np.arange(1, n_bins) / n_bins
-    return np.unique(np.percentile(x, percentiles))
-
-
-def _entropy_edges(x, y, n_bins, random_state):
-    """Split points of an entropy tree on one feature (``lime``'s entropy bins).
-
-    ``lime`` grows a depth-3 tree (at most 8 bins); here the depth is
-    ``ceil(log2(n_bins))`` and, when ``n_bins`` is not a power of two, the
-    tree is also capped at ``n_bins`` leaves. ``n_bins=8`` is ``lime``'s tree.
-    A tree that makes no split falls back to the median, as in ``lime``.
-    """
-    depth = max(int(np.ceil(np.log2(n_bins))), 1)
-    tree = DecisionTreeClassifier(
-        criterion="entropy",
-        max_depth=depth,
-        max_leaf_nodes=None if n_bins == 2**depth else n_bins,
-        random_state=random_state,
-    )
-    tree.fit(x.reshape(-1, 1), y)
-    edges = tree.tree_.threshold[tree.tree_.children_left > -1]
-    if edges.size == 0:
-        edges = np.array([np.median(x)])
-    return np.unique(edges)
-
-
-def _format_edges(edges):
-    """Format edges like ``lime`` (``%.2f``), with more digits only when needed.
-
-    More decimals are used when two distinct edges would print alike, and
-    scientific notation for very large or very small magnitudes.
-    """
-    finite = np.abs(edges[edges != 0]) if edges.size else edges
-    if finite.size and (finite.max() >= 1e7 or finite.min() < 1e-3):
-        return [f"{v:.4g}" for v in edges]
-    for decimals in range(2, 9):
-        text = [f"{v:.{decimals}f}" for v in edges]
-        if len(set(text)) == len(edges):
-            return text
-    return [repr(float(v)) for v in edges]
+__all__ = ["DISCRETIZERS", "Discretizer", "fit_discretizer"]
 
 
 class Discretizer(TransformerMixin, BaseEstimator):
@@ -233,10 +196,10 @@ class Discretizer(TransformerMixin, BaseEstimator):
                 n_bins[j] = values.size
                 continue
             if self.strategy == "quantile":
-                edges = _quantile_edges(col, self.n_bins)
+                edges = quantile_edges(col, self.n_bins)
             else:
-                edges = _entropy_edges(col, y, self.n_bins, rng)
-            stats = _bin_statistics(col, edges)
+                edges = entropy_edges(col, y, self.n_bins, rng)
+            stats = bin_statistics(col, edges)
             attrs["bin_edges_"][j] = edges
             for key, value in zip(
                 (
@@ -451,7 +414,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
             if edges is None:
                 out.append(None)
                 continue
-            text = _format_edges(edges)
+            text = format_edges(edges)
             desc = [f"{name} <= {text[0]}"]
             desc += [f"{a} < {name} <= {b}" for a, b in zip(text[:-1], text[1:])]
             desc.append(f"{name} > {text[-1]}")
@@ -481,7 +444,9 @@ class Discretizer(TransformerMixin, BaseEstimator):
         for j, name in enumerate(names):
             cats = self.categories_[j]
             labels = (
-                range(self.n_bins_[j]) if cats is None else [_fmt_cat(c) for c in cats]
+                range(self.n_bins_[j])
+                if cats is None
+                else [format_category(c) for c in cats]
             )
             out.extend(f"{name}_{c}" for c in labels)
         return np.asarray(out, dtype=object)
@@ -492,60 +457,6 @@ class Discretizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _fmt_cat(value):
-    value = float(value)
-    return str(int(value)) if value.is_integer() else repr(value)
-
-
-def _bin_statistics(col, edges):
-    """Mean, std, min, max and frequency of the training values in each bin."""
-    k = edges.size + 1
-    bins = np.searchsorted(edges, col, side="left")
-    counts = np.bincount(bins, minlength=k).astype(np.float64)
-    lower = np.concatenate([[col.min()], edges])
-    upper = np.concatenate([edges, [col.max()]])
-    # An empty end bin can have upper < lower (all training values below the
-    # last edge); keep its bounds ordered.
-    upper = np.maximum(upper, lower)
-    safe = np.where(counts > 0, counts, 1)
-    means = np.bincount(bins, col, minlength=k) / safe
-    means = np.where(counts > 0, means, (lower + upper) / 2)
-    var = np.bincount(bins, (col - means[bins]) ** 2, minlength=k) / safe
-    stds = np.sqrt(np.maximum(var, 0))
-    return means, stds, lower, upper, counts / col.size
-
-
-def sampling_bounds(lower, upper, dtype):
-    """Bin bounds in ``dtype`` that keep every in-bin sample in its bin.
-
-    Bins are right-closed: bin ``k > 0`` of a feature holds ``(lower, upper]``
-    (its lower bound is the previous bin's upper edge), bin 0 holds
-    ``[lower, upper]``. Clipping samples to the nearest ``dtype`` values
-    inside those intervals (the next one above an open lower bound, and not
-    a value that rounding puts beyond a bound) means that
-    :meth:`Discretizer.transform` maps a sample back to the bin it was drawn
-    in, also where the spacing of ``dtype`` is coarse (data far from zero).
-
-    Parameters
-    ----------
-    lower, upper : ndarray of shape (n_features, n_bins), float64
-    dtype : float dtype
-
-    Returns
-    -------
-    lower, upper : ndarray of shape (n_features, n_bins), ``dtype``
-    """
-    lower = np.asarray(lower, np.float64)
-    upper = np.asarray(upper, np.float64)
-    lo, up = lower.astype(dtype), upper.astype(dtype)
-    inf = np.asarray(np.inf, dtype)
-    open_lower = np.arange(lower.shape[-1]) > 0
-    below = (lo < lower) | (open_lower & (lo == lower))
-    lo = np.where(below, np.nextafter(lo, inf), lo)
-    up = np.where(up > upper, np.nextafter(up, -inf), up)
-    return lo, up
-
-
 @jax.jit
 def _sample_in_bins(key, bins, params):
     """Truncated-normal values for bins (n, d) from padded (d, K) tables."""
@@ -553,3 +464,37 @@ def _sample_in_bins(key, bins, params):
     u = jax.random.uniform(key, bins.shape, params["mean"].dtype)
     gathered = {k: v[jnp.arange(d), bins] for k, v in params.items()}
     return truncnorm_from_uniform(u, **gathered)
+
+
+#: ``lime``'s discretizers by name: quartile, decile and entropy bins.
+DISCRETIZERS = {
+    "quartile": {"n_bins": 4, "strategy": "quantile"},
+    "decile": {"n_bins": 10, "strategy": "quantile"},
+    "entropy": {"n_bins": 8, "strategy": "entropy"},
+}
+
+
+def fit_discretizer(spec, X, y, categorical, random_state=None):
+    """The fitted discretizer of ``LimeExplainer(discretizer=spec)``, or None.
+
+    ``spec`` is a name of :data:`DISCRETIZERS`, a fitted :class:`Discretizer`
+    (kept as it is), an unfitted one (cloned, told the categorical
+    columns, fitted) or None.
+    """
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        disc = Discretizer(
+            **DISCRETIZERS[spec],
+            categorical_features=categorical,
+            random_state=random_state,
+        )
+        return disc.fit(X, y)
+    if hasattr(spec, "bin_edges_"):
+        if spec.n_features_in_ != X.shape[1]:
+            raise ValueError(
+                f"discretizer was fitted on {spec.n_features_in_} features; "
+                f"X has {X.shape[1]}."
+            )
+        return spec
+    return clone(spec).set_params(categorical_features=categorical).fit(X, y)

@@ -11,9 +11,9 @@ ways.
 import numpy as np
 from sklearn.utils import check_array
 
-from .._engine._validation import resolve_features
+from .._engine._validation import named_input, resolve_features
 
-__all__ = ["TabularEncoder"]
+__all__ = ["TabularEncoder", "check_table"]
 
 
 def _is_dataframe(X):
@@ -41,6 +41,18 @@ def _sorted_categories(values, name):
         return np.array(
             sorted(uniques, key=lambda v: (type(v).__name__, str(v))), dtype=object
         )
+
+
+def check_table(X):
+    """Raise scikit-learn's usual errors, naming X, for input that is not a 2-D table."""
+    if _is_dataframe(X):
+        if X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(
+                f"X must have at least one row and one column, got {X.shape}."
+            )
+        return
+    with named_input("X"):
+        check_array(X, dtype=None, ensure_all_finite=False)
 
 
 class TabularEncoder:
@@ -195,6 +207,18 @@ class TabularEncoder:
             else:
                 data[col] = pd.array(values, dtype=dt)
         return pd.DataFrame(data, columns=self.columns)
+
+    def encode_row(self, values):
+        """Encode one raw row (e.g. a baseline) like the training data."""
+        if self.frame:
+            import pandas as pd
+
+            row = pd.DataFrame([list(values)], columns=self.columns)
+            row = row.astype(dict(zip(self.columns, self.dtypes)))
+        else:
+            row = np.asarray(values, dtype=object if self.categorical.size else float)
+            row = row.reshape(1, -1)
+        return self.encode(row)[0].astype(np.float64)
 
     def display_values(self, encoded):
         """The rows as they should be displayed (original category values)."""

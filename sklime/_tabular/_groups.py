@@ -138,9 +138,23 @@ class GroupPlan:
     def n_groups(self):
         return self.names.size
 
+    @property
+    def n_interpretable(self):
+        """Interpretable features: one per group."""
+        return self.n_groups
+
+    @property
+    def column_groups(self):
+        """The group of every column, ``(d,)``."""
+        return self.index
+
+    def interpretable_names(self, names):
+        """Names of the interpretable features: the groups'."""
+        return self.names
+
     def category_codes(self, X, discretizer=None):
-        """Groups need no per-row codes; a placeholder keeps shapes uniform."""
-        return np.zeros((X.shape[0], 1), dtype=np.int32)
+        """No codes: a group's samples draw no categories (``(n, 0)``)."""
+        return np.zeros((X.shape[0], 0), dtype=np.int32)
 
     def device_tables(self, dtype, kernel_width=1.0):
         return {

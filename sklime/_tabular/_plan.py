@@ -159,6 +159,18 @@ class TabularPlan:
             codes[:, j] = idx
         return codes
 
+    #: Every column is its own interpretable feature.
+    column_groups = None
+
+    @property
+    def n_interpretable(self):
+        """Interpretable features: one per column."""
+        return self.is_categorical.size
+
+    def interpretable_names(self, names):
+        """Names of the interpretable features: the columns' own."""
+        return names
+
     def n_random(self, n_features):
         """Uniform numbers needed per sample: one per feature."""
         return n_features

@@ -2,241 +2,26 @@
 
 import re
 from numbers import Integral, Real
-from typing import NamedTuple
 
-import jax.numpy as jnp
-import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 
-from .._engine._labels import check_labels_param
-from .._engine._masked import MaskedEngine
-from .._engine._model import PredictFnCloneMixin, resolve_predict_fn
-from .._engine._precision import x64_scope
-from .._sampling._content import content_digest, content_uniforms
-from .._sampling._random import base_seed
-from .._surrogate._selection import METHODS
+from .._engine._estimator import (
+    ENGINE_PARAMETERS,
+    SURROGATE_PARAMETERS,
+    ItemExplainerMixin,
+)
+from .._engine._model import PredictFnCloneMixin
 from ._explanation import TextExplanation
+from ._indexing import IndexedText, index_text, render_samples
+from ._plan import TextPlan
 
 __all__ = ["IndexedText", "TextExplainer", "index_text", "render_samples"]
 
 _MASK_STRING = "UNKWORDZ"
 
 
-class IndexedText(NamedTuple):
-    """A text cut into pieces, as ``lime.lime_text.IndexedString`` does.
-
-    ``pieces`` are the words and separators in order (``"".join(pieces)`` is
-    the text); ``piece_feature[k]`` is the interpretable feature of piece
-    ``k`` (-1 for separators, always kept); ``words[j]`` is feature ``j``
-    (with ``bow=True`` a distinct word, all its occurrences together; with
-    ``bow=False`` one occurrence).
-    """
-
-    pieces: list
-    piece_feature: np.ndarray
-    words: list
-
-
-def index_text(text, split_expression=r"\W+", bow=True):
-    """Cut ``text`` into words and separators, as ``lime`` does.
-
-    Parameters
-    ----------
-    text : str
-    split_expression : str or callable, default=r"\\W+"
-        A regular expression matching separators, or a callable returning
-        the list of tokens (words) of the text, in order.
-    bow : bool, default=True
-        One feature per distinct word (``True``) or per occurrence.
-
-    Returns
-    -------
-    IndexedText
-
-    Examples
-    --------
-    >>> t = index_text("the cat saw the dog")
-    >>> t.words, t.piece_feature.tolist()
-    (['the', 'cat', 'saw', 'dog'], [0, -1, 1, -1, 2, -1, 0, -1, 3])
-    """
-    if callable(split_expression):
-        tokens = list(split_expression(text))
-        pieces = _segment_with_tokens(text, tokens)
-        vocab_tokens = set(tokens)
-
-        def non_word(piece):
-            return piece not in vocab_tokens
-
-    else:
-        splitter = re.compile(rf"({split_expression})|$")
-        pieces = [s for s in splitter.split(text) if s]
-        non_word = splitter.match
-    feature = np.full(len(pieces), -1, dtype=np.int64)
-    vocab, words, separators = {}, [], set()
-    for k, piece in enumerate(pieces):
-        if piece in separators:
-            continue
-        if non_word(piece):
-            separators.add(piece)
-            continue
-        if bow:
-            if piece not in vocab:
-                vocab[piece] = len(words)
-                words.append(piece)
-            feature[k] = vocab[piece]
-        else:
-            feature[k] = len(words)
-            words.append(piece)
-    return IndexedText(pieces, feature, words)
-
-
-def _segment_with_tokens(text, tokens):
-    """``lime``'s segmentation of a string around a tokenizer's tokens."""
-    pieces, ptr = [], 0
-    for token in tokens:
-        start = text.find(token, ptr)
-        if start < 0:
-            raise ValueError(
-                f"split_expression returned the token {token!r}, which is not "
-                "in the text (after the previous tokens)."
-            )
-        if start > ptr:
-            pieces.append(text[ptr:start])
-        pieces.append(token)
-        ptr = start + len(token)
-    if ptr < len(text):
-        pieces.append(text[ptr:])
-    return pieces
-
-
-class _Renderer:
-    """Renders masks as texts with a few array operations per block.
-
-    With a mask string (``removed``), each piece of the text gets two
-    versions: the piece itself and its replacement (a separator's is empty,
-    as it is always kept); without, one. A sample's text is the version of
-    every piece its mask chooses, in order. The choices of a block are one
-    ``(m, versions)`` boolean array, repeated to the code points of the
-    versions; one selection over the block's code points, one
-    decode into a single string and a slice of it per sample give the texts.
-    No Python work per piece or word (``lime`` builds each text in a loop;
-    the previous renderer joined an object array row by row: 96 against
-    25 ms for 2000 samples of a 1000-word text).
-    """
-
-    def __init__(self, indexed, removed=""):
-        feature = np.asarray(indexed.piece_feature)
-        # With nothing to put in a removed word's place (bag of words), each
-        # piece has one version, kept or not.
-        self.pairs = removed != ""
-        versions = [
-            text
-            for piece, f in zip(indexed.pieces, feature.tolist())
-            for text in ((piece, removed if f >= 0 else "") if self.pairs else (piece,))
-        ]
-        self.owner = np.maximum(feature, 0)  # feature of each piece
-        self.fixed = feature < 0  # separators: always kept
-        self.lengths = np.array([len(v) for v in versions])
-        text = "".join(versions)
-        # One byte per code point when they all fit (ASCII), else UTF-32.
-        self.encoding = "latin-1" if text.isascii() else "utf-32-le"
-        self.codes = np.frombuffer(
-            text.encode(self.encoding, "surrogatepass"),
-            np.uint8 if self.encoding == "latin-1" else "<u4",
-        )
-
-    def __call__(self, masks):
-        m = masks.shape[0]
-        keep = (np.asarray(masks) > 0.5)[:, self.owner] | self.fixed  # (m, pieces)
-        if self.pairs:  # (m, versions): the piece or its replacement
-            chosen = np.empty((m, 2 * keep.shape[1]), dtype=bool)
-            chosen[:, 0::2], chosen[:, 1::2] = keep, ~keep
-        else:
-            chosen = keep
-        points = np.repeat(chosen, self.lengths, axis=1)
-        ends = np.cumsum(np.count_nonzero(points, axis=1)).tolist()
-        text = np.compress(points.ravel(), np.tile(self.codes, m)).tobytes()
-        text = text.decode(self.encoding, "surrogatepass")
-        return [text[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-
-
-def render_samples(indexed, masks, removed=""):
-    """The texts of a block of masks, as ``lime``'s ``inverse_removing``.
-
-    Parameters
-    ----------
-    indexed : IndexedText
-    masks : ndarray of shape (m, n_words)
-        1 keeps a word (all its occurrences with ``bow=True``), 0 removes it.
-    removed : str, default=""
-        What replaces a removed word: ``""`` (bag of words) or the mask
-        string (``bow=False``).
-
-    Returns
-    -------
-    list of str
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> render_samples(index_text("the cat saw the dog"), np.array([[0, 1, 1, 1]]))
-    [' cat saw  dog']
-    """
-    return _Renderer(indexed, removed)(masks)
-
-
-def _removal_masks(u, n_words):
-    """Masks ``(n, P)``: the text (first row), then ``lime``'s removals.
-
-    ``u`` are ``(P + 1, n - 1)`` uniforms (transposed, so that the numbers of
-    word ``j`` come at the same place of the text's stream whatever the
-    padded width ``P``): ``u[0]`` draws how many words each sample removes,
-    uniform in ``1 .. n_words`` (``lime``'s ``randint(1, d + 1)``), and the
-    order of ``u[1:]`` a uniformly random order of the words, whose first
-    ``size`` are removed (``lime``'s ``choice(d, size, replace=False)``): a
-    word is removed when its number is at most the ``size``-th smallest of
-    the sample's numbers. Columns ``>= n_words`` are padding, zero
-    everywhere.
-
-    ``u`` may be numpy (the CPU backend; numpy's sort is about 45 times
-    faster than XLA's there: 6 against 265 ms for 2000 x 1024) or JAX (other
-    backends), and the masks are of the same kind.
-    """
-    xp = np if isinstance(u, np.ndarray) else jnp
-    u = u.T
-    P = u.shape[1] - 1
-    real = xp.arange(P) < n_words
-    size = xp.minimum(1 + xp.floor(u[:, 0] * n_words).astype(np.int64), n_words)
-    order = xp.where(real, u[:, 1:], 2.0)
-    cut = xp.take_along_axis(xp.sort(order, axis=1), size[:, None] - 1, axis=1)
-    keep = (order > cut) & real
-    return xp.concatenate([real[None], keep]).astype(np.float64)
-
-
-def _check_texts(texts):
-    if isinstance(texts, str):
-        return [texts]
-    if isinstance(texts, bytes | bytearray):
-        raise TypeError("texts must be strings; decode bytes first (e.g. .decode()).")
-    try:
-        items = list(texts)
-    except TypeError as exc:
-        raise TypeError(
-            f"texts must be a list of strings, got {type(texts).__name__}."
-        ) from exc
-    if not items:
-        raise ValueError("texts is empty: pass at least one string.")
-    for k, text in enumerate(items):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"texts must be a list of strings; texts[{k}] is a "
-                f"{type(text).__name__}."
-            )
-    return [str(t) for t in items]
-
-
-class TextExplainer(PredictFnCloneMixin, BaseEstimator):
+class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
     """LIME for text: word explanations, vectorized, as an estimator.
 
     Semantics and defaults follow ``lime.lime_text.LimeTextExplainer``: the
@@ -291,6 +76,14 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         Most perturbed texts in one call of ``predict_fn`` (a call never
         mixes the samples of two texts); ``"auto"`` gives the black box all
         the samples of a text at once, as ``lime``.
+    jax_model : bool, default=False
+        Accepted for a uniform interface; ``True`` is an error (the black
+        box takes strings, which JAX cannot trace).
+    n_jobs : int, default=None
+        Texts explained in parallel by joblib (threads by default; any
+        joblib backend through ``joblib.parallel_config``).
+    verbose : int, default=0
+        ``> 0`` shows a progress bar (tqdm) over the texts.
 
     See Also
     --------
@@ -314,27 +107,15 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "predict_fn": [callable, HasMethods(["fit"]), None],
+        **ENGINE_PARAMETERS,
+        **SURROGATE_PARAMETERS,
         "split_expression": [str, callable],
         "bow": ["boolean"],
         "mask_string": [str, None],
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "kernel_width": [Interval(Real, 0, None, closed="neither")],
-        "labels": [
-            Interval(Integral, 0, None, closed="left"),
-            "array-like",
-            StrOptions({"all"}),
-            None,
-        ],
-        "random_state": ["random_state"],
         "top_labels": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left")],
-        "feature_selection": [StrOptions(set(METHODS))],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
     }
 
     def __init__(
@@ -353,6 +134,9 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         feature_selection="auto",
         alpha=1.0,
         batch_size="auto",
+        jax_model=False,
+        n_jobs=None,
+        verbose=0,
     ):
         self.predict_fn = predict_fn
         self.split_expression = split_expression
@@ -367,11 +151,12 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         self.feature_selection = feature_selection
         self.alpha = alpha
         self.batch_size = batch_size
+        self.jax_model = jax_model
+        self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.non_deterministic = self.random_state is None
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
@@ -392,14 +177,17 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
         -------
         self : TextExplainer
         """
-        fn, self.output_names_ = resolve_predict_fn(self.predict_fn, "auto", "TextExplainer")
-        check_labels_param(self.labels)
+        fn, self.output_names_ = self._black_box()
+        self._check_jax_model()
         if not callable(self.split_expression):
             re.compile(self.split_expression)
         if X is not None:
-            out = np.asarray(fn(_check_texts(X)[:1]))
-            self.n_outputs_ = 1 if out.ndim == 1 else int(out.shape[1])
+            self._probe(_check_texts(X)[:1])
         return self
+
+    def _check_jax_model(self):
+        if self.jax_model:
+            TextPlan([], [], "", kernel_width=1.0).device_input(None, [])
 
     def explain(self, texts):
         """Explain every text.
@@ -416,8 +204,8 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
             predictions of every text.
         """
         self._validate_params()
-        check_labels_param(self.labels)
-        fn, output_names = resolve_predict_fn(self.predict_fn, "auto", "TextExplainer")
+        self._black_box()
+        self._check_jax_model()
         texts = _check_texts(texts)
         try:
             indexed = [index_text(t, self.split_expression, self.bow) for t in texts]
@@ -432,34 +220,15 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
                     f"texts[{k}] has no words to explain ({texts[k]!r} split on "
                     f"{self.split_expression!r})."
                 )
-        widths = np.array([len(item.words) for item in indexed])
-        seed = base_seed(self.random_state)
-        n_samples = self.n_samples
         mask = _MASK_STRING if self.mask_string is None else self.mask_string
-        removed = "" if self.bow else mask
-
-        def draw(i, P):
-            digest = content_digest(texts[i].encode("utf-8"))
-            with x64_scope():
-                u = content_uniforms(seed, digest, (P + 1, n_samples - 1), np.float64)
-                return _removal_masks(u, widths[i])
-
-        def make_input(i):
-            return _Renderer(indexed[i], removed)
-
-        batch = None if self.batch_size == "auto" else int(self.batch_size)
-        engine = MaskedEngine(
-            fn,
-            n_samples=n_samples,
+        plan = TextPlan(
+            texts,
+            indexed,
+            "" if self.bow else mask,
             kernel_width=self.kernel_width / 100.0,  # lime: cosine distance * 100
-            metric="cosine",
-            alpha=self.alpha,
-            feature_selection=self.feature_selection,
-            n_features=self.n_features,
-            labels=self.labels,
-            top_labels=self.top_labels,
         )
-        parts = engine.run(widths, draw, make_input, lambda i: batch)
+        batch = None if self.batch_size == "auto" else int(self.batch_size)
+        parts, output_names = self._explain_plan(plan, batch)
         return TextExplanation(
             parts["coef"],
             parts["intercept"],
@@ -470,20 +239,27 @@ class TextExplainer(PredictFnCloneMixin, BaseEstimator):
             texts=texts,
             indexed=indexed,
             output_names=output_names,
-            mode="classification" if parts["model_pred"].shape[1] > 1 else "regression",
+            mode=parts["mode"],
         )
 
-    def score(self, X, y=None):
-        """Mean local fidelity (weighted R^2 of the surrogates) on texts ``X``.
 
-        Parameters
-        ----------
-        X : list of str
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        score : float
-        """
-        return float(np.mean(self.explain(X).score))
+def _check_texts(texts):
+    if isinstance(texts, str):
+        return [texts]
+    if isinstance(texts, bytes | bytearray):
+        raise TypeError("texts must be strings; decode bytes first (e.g. .decode()).")
+    try:
+        items = list(texts)
+    except TypeError as exc:
+        raise TypeError(
+            f"texts must be a list of strings, got {type(texts).__name__}."
+        ) from exc
+    if not items:
+        raise ValueError("texts is empty: pass at least one string.")
+    for k, text in enumerate(items):
+        if not isinstance(text, str):
+            raise TypeError(
+                f"texts must be a list of strings; texts[{k}] is a "
+                f"{type(text).__name__}."
+            )
+    return [str(t) for t in items]

@@ -1,0 +1,317 @@
+"""The engine: explains the items of any :class:`~sklime._engine._plan.Plan`.
+
+One data path for every explainer::
+
+    items ─ group by padded width ─▶ chunks (padded to one shape)
+      ─▶ each item's uniforms (seed + stream row)  ─▶ plan.sample: S, Z
+      ─▶ black box on S (numpy slices, or jitted on the device)
+      ─▶ plan.weights(Z) ─▶ batched surrogate fits ─▶ numpy results
+
+Chunks of the same padded width always have the same number of items
+(padding repeats the first item; padding is never shown to the model), so
+the kernels run on one shape per width: a row's result is bit for bit the
+same in any batch. Chunk ``c + 1`` is sampled (asynchronously, JAX) while
+the black box runs on chunk ``c``; with ``n_jobs`` chunks go to joblib.
+"""
+
+import jax.numpy as jnp
+import numpy as np
+from joblib import delayed
+
+from .._sampling._random import _use_host_generator, row_bits, row_uniforms
+from .._surrogate._fit import coef_standard_errors, fit_surrogates
+from .._surrogate._selection import resolve_method
+from .._surrogate._user import fit_user_surrogates
+from ._labels import resolve_labels
+from ._model import ModelCaller
+from ._parallel import progress_bar, run_parallel
+from ._precision import x64_scope
+from ._shapes import pad_rows
+
+__all__ = ["Engine"]
+
+_RESULTS = ("coef", "intercept", "score", "local_pred")
+#: Results with one value per interpretable feature (zero beyond a width).
+_PADDED = ("coef", "coef_se")
+
+
+class Engine:
+    """Explain items: sampling, black-box calls and surrogate fits in chunks.
+
+    Parameters
+    ----------
+    fn : callable
+        The black box (already resolved from ``predict_fn``).
+    n_samples : int
+        Samples per item, the item itself included.
+    seed : int
+        Base seed (:func:`sklime._sampling._random.base_seed`).
+    alpha : float
+        Ridge strength of the surrogates.
+    feature_selection : str
+        As :func:`sklime._surrogate._selection.resolve_method` takes it.
+    n_features : int or None
+        Features each surrogate keeps; ``None`` keeps all of a chunk's.
+    labels, top_labels
+        Which outputs to explain (:func:`~sklime._engine._labels.resolve_labels`).
+    n_outputs : int or None
+        Outputs the black box returns, when known (checked on every call).
+    binary : bool, default=False
+        A 1-D output is a binary classifier's probability of class 1.
+    batch_size : int or None, default=None
+        Most samples per call of the black box; ``None``: one call per item.
+    prior : ndarray of shape (n_outputs, p), default=None
+        G-LIME prior the ridge shrinks toward, per output.
+    surrogate : regressor, default=None
+        A user's surrogate instead of the built-in ridge.
+    device_model : DeviceModel, default=None
+        ``jax_model=True``: the black box runs jitted on the device.
+    n_jobs : int or None, default=None
+    verbose : int, default=0
+    """
+
+    def __init__(
+        self,
+        fn,
+        *,
+        n_samples,
+        seed,
+        alpha=1.0,
+        feature_selection="auto",
+        n_features=None,
+        labels=None,
+        top_labels=None,
+        n_outputs=None,
+        binary=False,
+        batch_size=None,
+        prior=None,
+        surrogate=None,
+        device_model=None,
+        n_jobs=None,
+        verbose=0,
+    ):
+        self.n_samples = int(n_samples)
+        self.seed = seed
+        self.alpha = float(alpha)
+        self.feature_selection = feature_selection
+        self.n_features = n_features
+        self.labels = labels
+        self.top_labels = top_labels
+        self.n_outputs = n_outputs
+        self.prior = prior
+        self.surrogate = surrogate
+        self.device_model = device_model
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+        self.caller = ModelCaller(fn, batch_size, n_outputs=n_outputs, binary=binary)
+
+    # -- the whole run -----------------------------------------------------------
+
+    def run(self, plan, items=None, index=None, with_se=False):
+        """Explain ``items`` of ``plan`` (default: all of them).
+
+        ``index`` gives the items' positions in the caller's input, named in
+        error messages (default: ``items``). With ``with_se`` the results
+        also hold ``coef_se``, the coefficients' standard errors.
+
+        Returns
+        -------
+        dict of ndarray
+            ``coef (b, L, max width)`` (0 beyond an item's own features),
+            ``intercept, score, local_pred, labels (b, L)``,
+            ``model_pred (b, k)``, in the order of ``items``.
+        """
+        items = np.arange(plan.n_items) if items is None else np.asarray(items)
+        index = items if index is None else np.asarray(index)
+        widths = np.asarray(plan.widths())[items]
+        chunks = self._chunks(plan, widths)
+        progress = progress_bar(self.verbose, len(chunks))
+        if self.n_jobs in (None, 1) or len(chunks) == 1:
+            results = self._pipelined(plan, items, index, chunks, with_se, progress)
+        else:
+            tasks = (
+                delayed(self._one)(plan, items[pos], index[pos], P, size, with_se)
+                for pos, P, size in chunks
+            )
+            results = run_parallel(self.n_jobs, tasks, progress)
+        return _combine(chunks, results, widths)
+
+    def _chunks(self, plan, widths):
+        """``(positions, padded width, chunk size)`` of every chunk."""
+        n_labels = 1 if self.labels is None else np.atleast_1d(self.labels).size
+        chunks = []
+        padded = np.array([plan.padded_width(int(p)) for p in widths], dtype=int)
+        for P in np.unique(padded):
+            pos = np.flatnonzero(padded == P)
+            size = int(plan.chunk_size(int(P), self.n_samples, n_labels))
+            chunks += [
+                (pos[s : s + size], int(P), size) for s in range(0, pos.size, size)
+            ]
+        return chunks
+
+    def _pipelined(self, plan, items, index, chunks, with_se, progress):
+        """Chunk after chunk, sampling the next while the model runs."""
+        results = []
+        pending = None
+        for c, (pos, P, size) in enumerate(chunks):
+            current = pending or self.sample(plan, items[pos], P, size)
+            if c + 1 < len(chunks):
+                nxt, Pn, sn = chunks[c + 1]
+                pending = self.sample(plan, items[nxt], Pn, sn)
+            results.append(
+                self.finish(plan, *current, index[pos], with_se, materialize=False)
+            )
+            if progress is not None:
+                progress.update(1)
+        if progress is not None:
+            progress.close()
+        return [_materialize(r) for r in results]
+
+    def _one(self, plan, items, index, P, size, with_se):
+        return self.finish(plan, *self.sample(plan, items, P, size), index, with_se)
+
+    # -- one chunk ---------------------------------------------------------------
+
+    def sample(self, plan, items, width, size):
+        """Draw a chunk's numbers and start sampling it (asynchronously).
+
+        Returns ``(items, padded items, S, Z)``. On the CPU the numbers are
+        NumPy's, for the real items only (raw words when the plan takes
+        float32); elsewhere JAX draws them on the device for the padded
+        chunk, one compiled shape.
+        """
+        b = len(items)
+        padded = np.concatenate([items, np.repeat(items[:1], size - b)])
+        shape = (plan.n_random(width), self.n_samples - 1)
+        if _use_host_generator():
+            rows = plan.stream_rows(items)
+            if np.dtype(plan.stream_dtype) == np.float32:
+                u = row_bits(self.seed, rows, shape)
+            else:
+                u = row_uniforms(self.seed, rows, shape, plan.stream_dtype)
+            u = pad_rows(u, size, repeat=True)
+        else:
+            with x64_scope():
+                rows = plan.stream_rows(padded)
+                u = row_uniforms(self.seed, rows, shape, plan.stream_dtype)
+        with x64_scope():
+            S, Z = plan.sample(u, padded, width)
+        return items, padded, S, Z
+
+    def finish(self, plan, items, padded, S, Z, index, with_se=False, materialize=True):
+        """Call the model on a sampled chunk and fit its surrogates.
+
+        With ``materialize=False`` the results stay on the device (JAX still
+        computing them) so that the caller can go on with the next chunk's
+        model calls; :func:`_materialize` waits for them.
+        """
+        b, size, dtype = len(items), len(padded), plan.dtype
+        if self.device_model is not None:
+            with x64_scope():
+                Y = self.device_model(plan.device_input(S, padded), index)
+            model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
+        else:
+            samples = np.asarray(S)[:b].transpose(0, 2, 1)
+            Y = self.caller.per_row(samples, index, plan.model_input(items))
+            model_pred = Y[:, 0, :].copy()  # a view would keep all of Y alive
+        labels = resolve_labels(self.labels, self.top_labels, model_pred)
+        with x64_scope():
+            if self.device_model is not None:  # Y is padded already, on the device
+                take = jnp.asarray(pad_rows(labels, size))[:, None, :]
+                Yl = jnp.take_along_axis(Y, take, axis=2)
+            else:
+                Yl = pad_rows(np.take_along_axis(Y, labels[:, None, :], axis=2), size)
+            fit = self._fit(plan, Z, jnp.asarray(Yl, dtype), labels, b, with_se)
+        out = dict(fit, model_pred=model_pred, labels=labels, _rows=index)
+        return _materialize(out) if materialize else out
+
+    def _fit(self, plan, Z, Yl, labels, b, with_se):
+        size, width = Z.shape[0], Z.shape[1]
+        dtype = plan.dtype
+        k = width if self.n_features is None else int(self.n_features)
+        method = resolve_method(self.feature_selection, k)
+        w = plan.weights(Z).astype(dtype)
+        if self.surrogate is not None:
+            Zs = jnp.swapaxes(Z, 1, 2).astype(dtype)  # samples-major
+            full = fit_user_surrogates(
+                self.surrogate, Zs, Yl, w, method=method, n_features=k, n_real=b
+            )
+        else:
+            prior = None
+            if self.prior is not None:
+                prior = jnp.asarray(pad_rows(self.prior[labels], size), dtype)
+            fit = fit_surrogates(
+                Z,
+                Yl,
+                w,
+                alpha=self.alpha,
+                method=method,
+                n_features=k,
+                prior=prior,
+                feature_major=True,
+            )
+            full = fit._asdict()
+        if with_se:
+            full = {key: np.asarray(v) for key, v in full.items()}
+            se = coef_standard_errors(
+                Z,
+                Yl,
+                w,
+                jnp.asarray(full["coef"], dtype),
+                jnp.asarray(full["intercept"], dtype),
+                self.alpha,
+                fm=True,
+                n_kept=None if method == "none" else k,
+            )
+            full["coef_se"] = np.asarray(se)
+        return full
+
+
+def _materialize(out):
+    """Numpy arrays of the real rows (waits for the device if needed)."""
+    index = out.pop("_rows")
+    out = {k: np.asarray(v)[: len(index)] for k, v in out.items()}
+    _check_finite(out, index)
+    return out
+
+
+def _check_finite(out, index):
+    """Refuse to return surrogates that overflowed (NaN or infinity)."""
+    finite = np.ones(len(index), dtype=bool)
+    for k in _RESULTS:
+        finite &= np.isfinite(out[k]).reshape(len(index), -1).all(axis=1)
+    if not finite.all():
+        rows = np.asarray(index)[~finite]
+        raise ValueError(
+            f"The surrogates of rows {rows[:5].tolist()}"
+            f"{'...' if rows.size > 5 else ''} of X are not finite (numeric "
+            "overflow): these rows lie too far from the training data, or the "
+            "model's outputs, the kernel weights or the prior are too large, for "
+            f"{out['coef'].dtype.name} arithmetic."
+        )
+
+
+def _combine(chunks, results, widths):
+    """The chunks' results, in item order; ``coef`` zero beyond each width."""
+    n, W = widths.size, int(widths.max())
+    first = results[0]
+    L = first["labels"].shape[1]
+    out = {}
+    for key, value in first.items():
+        shape = value.shape[1:-1] + (W,) if key in _PADDED else value.shape[1:]
+        out[key] = np.zeros((n,) + shape, value.dtype)
+    for (pos, _, _), res in zip(chunks, results):
+        if res["labels"].shape[1] != L:
+            raise ValueError(
+                "every item must explain the same number of labels; got "
+                f"{L} and {res['labels'].shape[1]}."
+            )
+        for key, value in res.items():
+            if key not in _PADDED:
+                out[key][pos] = value
+            elif (widths[pos] == value.shape[-1]).all():
+                out[key][pos, ..., : value.shape[-1]] = value
+            else:
+                for r, i in enumerate(pos):
+                    out[key][i, ..., : widths[i]] = value[r, ..., : widths[i]]
+    return out
