@@ -3,6 +3,7 @@
 import copy
 import warnings
 
+import jax.numpy as jnp
 import numpy as np
 from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import NotFittedError
@@ -50,7 +51,7 @@ def output_matrix(out, n_rows, binary=False, where=""):
     >>> output_matrix(np.array([[3.0], [4.0]]), 2).shape
     (2, 1)
     """
-    xp = np if isinstance(out, np.ndarray) else _jnp()
+    xp = np if isinstance(out, np.ndarray) else jnp
     if out.ndim == 2 and out.shape[1] == 1 and binary:
         out = out[:, 0]
     if out.ndim == 1:
@@ -62,12 +63,6 @@ def output_matrix(out, n_rows, binary=False, where=""):
             f"{tuple(out.shape)}{where}."
         )
     return out
-
-
-def _jnp():
-    import jax.numpy as jnp
-
-    return jnp
 
 
 def resolve_predict_fn(predict_fn, mode, owner="LimeExplainer"):

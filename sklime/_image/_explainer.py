@@ -193,8 +193,9 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         -------
         self : ImageExplainer
         """
-        fn, self.output_names_ = self._black_box()
-        if X is not None:
+        if X is None:
+            _, self.output_names_ = self._black_box()
+        else:
             images, layout = check_images(X)
             self._probe(images[:1, ..., 0] if layout == "gray" else images[:1])
         return self

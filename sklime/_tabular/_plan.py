@@ -29,7 +29,7 @@ from .._sampling._ppf import ndtri32
 from .._sampling._random import as_uniform
 from .._sampling._samplers import _cdf_table, truncnorm_tables
 from .._similarity._kernels import unit_distance_weight
-from ._discretizer import sampling_bounds
+from ._bins import sampling_bounds
 
 __all__ = ["TabularPlan", "sample_tabular"]
 

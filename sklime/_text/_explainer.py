@@ -14,7 +14,7 @@ from .._engine._estimator import (
 from .._engine._model import PredictFnCloneMixin
 from ._explanation import TextExplanation
 from ._indexing import IndexedText, index_text, render_samples
-from ._plan import TextPlan
+from ._plan import TextPlan, refuse_device_model
 
 __all__ = ["IndexedText", "TextExplainer", "index_text", "render_samples"]
 
@@ -177,17 +177,18 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         -------
         self : TextExplainer
         """
-        fn, self.output_names_ = self._black_box()
         self._check_jax_model()
         if not callable(self.split_expression):
             re.compile(self.split_expression)
-        if X is not None:
+        if X is None:
+            _, self.output_names_ = self._black_box()
+        else:
             self._probe(_check_texts(X)[:1])
         return self
 
     def _check_jax_model(self):
         if self.jax_model:
-            TextPlan([], [], "", kernel_width=1.0).device_input(None, [])
+            refuse_device_model()
 
     def explain(self, texts):
         """Explain every text.

@@ -16,7 +16,15 @@ from .._sampling._content import content_digest, digest_row
 from .._surrogate._fit import sample_weights
 from ._indexing import Renderer
 
-__all__ = ["TextPlan"]
+__all__ = ["TextPlan", "refuse_device_model"]
+
+
+def refuse_device_model():
+    """``jax_model=True`` cannot work for text: say why."""
+    raise ValueError(
+        "jax_model=True needs a black box of arrays; TextExplainer's takes "
+        "strings, which JAX cannot trace. Use jax_model=False."
+    )
 
 
 def _removal_masks(u, n_words):
@@ -89,10 +97,7 @@ class TextPlan(ItemPlanMixin):
         return lambda block: render(block[:, :p])
 
     def device_input(self, S, items):
-        raise ValueError(
-            "jax_model=True needs a black box of arrays; TextExplainer's takes "
-            "strings, which JAX cannot trace. Use jax_model=False."
-        )
+        refuse_device_model()
 
     def weights(self, Z):
         return sample_weights(
