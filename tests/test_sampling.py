@@ -1,4 +1,4 @@
-"""Statistical and structural tests of the samplers in sklime._sampling._samplers.
+"""Statistical and structural tests of the public samplers of sklime._sampling.
 
 Sample sizes are the smallest that keep the checks meaningful; tolerances are
 5 standard errors, and the seeds are fixed, so every test is deterministic.
@@ -19,18 +19,18 @@ from sklime import (
     sample_truncated_normal,
 )
 from sklime._engine._precision import x64_scope
-from sklime._sampling._samplers import (
-    _cdf_table,
+from sklime._sampling._binned import binned_tables
+from sklime._sampling._categorical import (
+    categorical_cdf,
     categorical_from_uniform,
-    truncnorm_tables,
+    category_lookup,
 )
+from sklime._sampling._truncnorm import truncnorm_from_uniform, truncnorm_tables
 
 ALPHA = 1e-3  # significance level of the goodness-of-fit tests
 
 # Few distinct shapes: every new one costs a compilation of the sampler.
 B, D, N_SMALL, N_STAT = 3, 3, 32, 4000
-
-_categorical_from_uniform = jax.jit(categorical_from_uniform)
 
 
 def _keys(b, seed=0):
@@ -298,7 +298,7 @@ def _chi2_pvalue(codes, frequencies):
     return stats.chisquare(counts[keep], expected).pvalue
 
 
-@pytest.mark.parametrize("K", [4, 20])  # K > 16 takes the searchsorted path
+@pytest.mark.parametrize("K", [4, 20])
 def test_categorical_frequencies_and_independence(K):
     rng = np.random.default_rng(K)
     freq = rng.uniform(0.5, 3.0, size=(2, K))
@@ -361,40 +361,72 @@ def test_categorical_bad_frequencies(frequencies):
 
 
 @pytest.mark.parametrize("K", [5, 24])
-def test_categorical_from_uniform_codes_and_residuals(K):
+def test_categorical_from_uniform_codes(K):
     n = 4000
     rng = np.random.default_rng(K)
     freq = rng.uniform(0.2, 1.0, size=(2, K))
     freq[:, 2] = 0.0
-    with x64_scope():
-        cdf = _cdf_table(freq, jnp.float64)
-        u = rng.uniform(size=(n, 2))
-        codes, residual = (np.asarray(a) for a in _categorical_from_uniform(u, cdf))
-    cdf = np.asarray(cdf)
+    cdf = categorical_cdf(freq)
+    assert cdf.shape == (K, 2)
+    np.testing.assert_array_equal(cdf[-1], 1.0)
+    u = rng.uniform(size=(n, 2)).astype(np.float32)
+    codes = np.asarray(categorical_from_uniform(u, cdf))
+    assert codes.dtype == np.int32
+    thresholds = cdf.astype(np.float32)  # compared in float32, as the uniforms
     for j in range(2):
-        expected = np.searchsorted(cdf[j, : K - 1], u[:, j], side="right")
+        expected = np.searchsorted(thresholds[: K - 1, j], u[:, j], side="right")
         np.testing.assert_array_equal(codes[:, j], expected)
     assert not (codes == 2).any()
-    assert ((residual >= 0) & (residual <= 1)).all()
-    # The residual is uniform within every category, hence independent of it
-    # (one KS test per category, Bonferroni-corrected).
-    groups = [
-        residual[codes[:, j] == k, j] for j in range(2) for k in np.unique(codes[:, j])
-    ]
-    for r in groups:
-        assert stats.kstest(r, "uniform").pvalue > ALPHA / len(groups)
-    # and uncorrelated with the category overall
-    assert abs(_corr(codes[:, 0], residual[:, 0])) < 5 / np.sqrt(n)
+    for j in range(2):
+        assert _chi2_pvalue(codes[:, j], freq[j]) > ALPHA
 
 
-def test_categorical_from_uniform_residual_formula():
-    cdf = jnp.array([[0.25, 0.25, 1.0]])
-    u = jnp.array([[0.0], [0.125], [0.25], [0.625], [0.999]])
-    codes, residual = _categorical_from_uniform(u, cdf)
+def test_categorical_from_uniform_words_and_layouts():
+    cdf = categorical_cdf([[1.0, 0.0, 3.0], [1.0, 1.0, 2.0]])  # (K, d) = (3, 2)
+    words = np.random.default_rng(0).integers(0, 2**32, (4, 6, 2), dtype=np.uint32)
+    u = (words >> 8).astype(np.float32) * np.float32(2.0**-24)
+    codes = np.asarray(categorical_from_uniform(words, cdf))
+    np.testing.assert_array_equal(codes, categorical_from_uniform(u, cdf))
+    # feature-major numbers (b, d, n) with the tables broadcast as (K, d, 1)
+    fm = categorical_from_uniform(u.transpose(0, 2, 1), cdf[:, :, None])
+    np.testing.assert_array_equal(np.asarray(fm).transpose(0, 2, 1), codes)
+
+
+def test_categorical_from_uniform_thresholds():
+    cdf = categorical_cdf([[1.0, 0.0, 3.0]])  # [0.25, 0.25, 1.0]
+    u = np.array([[0.0], [0.125], [0.25], [0.625], [0.999]], np.float32)
+    codes = categorical_from_uniform(u, cdf)
     np.testing.assert_array_equal(np.asarray(codes)[:, 0], [0, 0, 2, 2, 2])
-    np.testing.assert_allclose(
-        np.asarray(residual)[:, 0], [0.0, 0.5, 0.0, 0.5, 0.749 / 0.75], rtol=1e-6
-    )
+
+
+def test_category_lookup():
+    table = np.arange(12.0).reshape(3, 4)  # (K, d)
+    codes = np.random.default_rng(1).integers(0, 3, (5, 7, 4))
+    with x64_scope():
+        out = np.asarray(category_lookup(table, jnp.asarray(codes)))
+    np.testing.assert_array_equal(out, table[codes, np.arange(4)])
+    assert out.dtype == table.dtype
+
+
+def test_binned_tables_fold_the_bin_residual():
+    """``c + d * u`` is the in-bin law's ``c + d * r``, ``r`` the bin residual."""
+    freq = np.array([[1.0, 0.0, 3.0, 2.0]])
+    _, mean, std, lower, upper = _binned_args(freq[0])
+    t = truncnorm_tables(mean, std, lower, upper)
+    tables = binned_tables(freq, t)
+    assert tables["cdf"].dtype == tables["c"].dtype == np.float32
+    assert tables["a"].dtype == np.float64
+    cdf = categorical_cdf(freq)[:, 0]
+    start = np.concatenate([[0.0], cdf[:-1]])
+    for k in (0, 2, 3):
+        u = np.linspace(start[k], cdf[k], 7)
+        r = (u - start[k]) / (cdf[k] - start[k])
+        np.testing.assert_allclose(
+            tables["c"][k, 0] + tables["d"][k, 0] * u,
+            t["c"][0, k] + t["d"][0, k] * r,
+            atol=1e-6,
+        )
+    np.testing.assert_array_equal(tables["d"][1], 0)  # an empty bin
 
 
 # ----------------------------------------------------------------------------
@@ -542,18 +574,33 @@ def test_truncnorm_tables():
     t = truncnorm_tables(
         [0.0, 0.0, 5.0], [1.0, 1.0, 0.0], [1.0, -2.0, 0.0], [2.0, -1.0, 1.0]
     )
-    np.testing.assert_array_equal(t["sign"], [-1.0, 1.0, 1.0])  # mirrored upper tail
-    np.testing.assert_array_equal(t["degenerate"], [False, False, True])
-    np.testing.assert_array_equal(t["mean"], [0.0, 0.0, 1.0])  # clipped if degenerate
+    assert sorted(t) == ["a", "b", "c", "d", "lower", "upper"]
+    np.testing.assert_array_equal(t["b"], [-1.0, 1.0, 0.0])  # mirrored upper tail
+    np.testing.assert_array_equal(t["a"], [0.0, 0.0, 1.0])  # clipped if degenerate
     mass = stats.norm.cdf(2.0) - stats.norm.cdf(1.0)
-    np.testing.assert_allclose(t["dphi"][:2], [mass, mass], rtol=1e-12)
-    np.testing.assert_allclose(t["phi_a"][:2], stats.norm.cdf(-2.0), rtol=1e-12)
+    np.testing.assert_allclose(t["d"][:2], [mass, mass], rtol=1e-12)
+    np.testing.assert_allclose(t["c"][:2], stats.norm.cdf(-2.0), rtol=1e-12)
+    np.testing.assert_array_equal(t["d"][2], 0.0)  # degenerate: no mass
+    assert truncnorm_tables(0.0, 1.0, -1.0, 1.0, np.float32)["a"].dtype == np.float32
+
+
+def test_truncnorm_from_uniform_is_the_affine_quantile():
+    from scipy.special import ndtri
+
+    t = truncnorm_tables([0.0, 3.0], [1.0, 2.0], [-1.0, 4.0], [0.5, np.inf])
+    u = np.linspace(2**-24, 1 - 2**-24, 101, dtype=np.float32)[:, None]
+    with x64_scope():
+        v = np.asarray(truncnorm_from_uniform(u, **t))
+    assert v.dtype == np.float64
+    expected = t["a"] + t["b"] * ndtri(t["c"] + t["d"] * u.astype(np.float64))
+    np.testing.assert_allclose(v, np.clip(expected, t["lower"], t["upper"]), atol=5e-5)
+    assert ((v >= t["lower"]) & (v <= t["upper"])).all()
 
 
 def test_truncnorm_tables_no_warnings():
     with np.errstate(all="raise"):
         t = truncnorm_tables(0.0, [1.0, 0.0, 1.0], -np.inf, [np.inf, 1.0, 1.0])
-    np.testing.assert_array_equal(t["degenerate"], [False, True, False])
+    np.testing.assert_array_equal(t["b"] == 0, [False, True, False])  # degenerate
 
 
 # ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._sampling._random import as_uniform
+from .._sampling._masks import masks_from_uniform
 from .._similarity._kernels import unit_distance_weight
 
 __all__ = ["GroupPlan", "resolve_groups", "sample_groups"]
@@ -182,7 +182,8 @@ def sample_groups(u, X, tables, glime=False):
     ----------
     u : float or uint32 array (b, n_groups, n_samples - 1)
         Uniform numbers (feature-major; or :func:`~sklime._sampling._random.row_bits`
-        words); a group is on where ``u < p_on``.
+        words); a group is on where ``u < p_on``
+        (:func:`sklime._sampling._masks.masks_from_uniform`).
     X : array (b, d)
         The instances.
     tables : dict
@@ -202,10 +203,8 @@ def sample_groups(u, X, tables, glime=False):
         The masks, first sample all ones.
     """
     p_on = tables["p_glime"] if glime else tables["p_on"]
-    u = jnp.pad(
-        as_uniform(jnp.asarray(u)), ((0, 0), (0, 0), (1, 0))
-    )  # sample 0: all on
-    masks = (u < p_on).astype(jnp.float32)
+    masks = masks_from_uniform(u, p_on)
+    masks = jnp.pad(masks, ((0, 0), (0, 0), (1, 0)), constant_values=1)  # all on
     on = masks[:, tables["index"], :] > 0
     X_model = jnp.where(on, X[:, :, None], tables["baseline"][:, None])
     return X_model, masks

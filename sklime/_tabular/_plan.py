@@ -14,7 +14,9 @@
 
 :class:`TabularPlan` holds the tables (numpy, picklable) and
 :func:`sample_tabular` draws ``(b, n_samples, d)`` model inputs and the
-matching interpretable samples from one uniform number per value.
+matching interpretable samples from one uniform number per value, composed
+of the public kernels of :mod:`sklime._sampling` (``categorical_from_uniform``,
+``category_lookup``, ``binned_from_uniform``, ``gaussian_from_uniform``).
 """
 
 from dataclasses import dataclass
@@ -25,13 +27,18 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.preprocessing import StandardScaler
 
-from .._sampling._ppf import ndtri32
+from .._sampling._binned import binned_from_uniform, binned_tables
+from .._sampling._categorical import categorical_from_uniform, category_lookup
+from .._sampling._gaussian import gaussian_from_uniform
 from .._sampling._random import as_uniform
-from .._sampling._samplers import _cdf_table, truncnorm_tables
+from .._sampling._truncnorm import truncnorm_tables
 from .._similarity._kernels import unit_distance_weight
 from ._bins import sampling_bounds
 
 __all__ = ["TabularPlan", "sample_tabular"]
+
+#: The tables of :meth:`TabularPlan.device_tables` with one row per category.
+_PER_CATEGORY = ("cdf", "a", "b", "c", "d", "lower", "upper", "values")
 
 
 @dataclass
@@ -48,7 +55,7 @@ class TabularPlan:
         Frequency of each bin / category (unused entries 0; features that are
         sampled as Gaussians get a dummy ``[1, 0, ...]``).
     truncnorm : dict of ndarray (d, K)
-        In-bin sampling tables (:func:`sklime._sampling._samplers.truncnorm_tables`).
+        In-bin sampling tables (:func:`sklime._sampling._truncnorm.truncnorm_tables`).
     values : ndarray (d, K)
         Value of each category of a categorical feature.
     mean, scale : ndarray (d,)
@@ -182,7 +189,7 @@ class TabularPlan:
         )
 
     def device_tables(self, dtype, kernel_width=1.0):
-        """The tables as JAX arrays (inside x64_scope).
+        """The tables as JAX arrays (inside x64_scope), category axis first.
 
         The uniforms and the inverse-CDF positions are float32 (random
         numbers carry 24 bits); the values themselves (category values, bin
@@ -192,31 +199,25 @@ class TabularPlan:
         its own precision and stays inside its bins.
         For every feature and category ``k`` the in-bin draw is folded into
         ``x = clip(a_k + b_k * ndtri32(c_k + d_k * u), lower_k, upper_k)``, an
-        affine map of the *same* uniform ``u`` that picked the category.
+        affine map of the *same* uniform ``u`` that picked the category
+        (:func:`sklime._sampling._binned.binned_tables`); the bounds are the
+        discretizer's right-closed bins in ``dtype``
+        (:func:`sklime._tabular._discretizer.sampling_bounds`).
         """
-        f32 = np.float32
         t = self.truncnorm
-        cdf = np.asarray(_cdf_table(self.frequencies, jnp.float64))
-        start = np.concatenate([np.zeros((cdf.shape[0], 1)), cdf[:, :-1]], axis=1)
-        width = cdf - start
-        inv = np.divide(t["dphi"], width, out=np.zeros_like(width), where=width > 0)
-        shrink, spread = glime_gaussian_factors(kernel_width)
+        bins = binned_tables(self.frequencies, t, dtype)
         lower, upper = sampling_bounds(t["lower"], t["upper"], dtype)
+        bins.update(lower=lower.T, upper=upper.T)
+        shrink, spread = glime_gaussian_factors(kernel_width)
         return {
-            "cdf": jnp.asarray(cdf[:, :-1].T, f32),  # (K - 1, d) thresholds
+            **{k: jnp.asarray(v) for k, v in bins.items()},  # (K, d) each
             "values": jnp.asarray(self.values.T, dtype),  # (K, d)
-            "a": jnp.asarray(t["mean"].T, dtype),
-            "b": jnp.asarray((t["std"] * t["sign"]).T, dtype),
-            "c": jnp.asarray((t["phi_a"] - start * inv).T, f32),
-            "d": jnp.asarray(inv.T, f32),
-            "lower": jnp.asarray(lower.T, dtype),
-            "upper": jnp.asarray(upper.T, dtype),
             "mean": jnp.asarray(self.mean, dtype),
             "scale": jnp.asarray(self.scale, dtype),
             "is_categorical": jnp.asarray(self.is_categorical),
             # GLIME: the kernel factor of one differing binary feature, and
             # the Gaussian features' kernel-weighted law (standardised units).
-            "glime_c": jnp.asarray(unit_distance_weight(kernel_width), f32),
+            "glime_c": jnp.asarray(unit_distance_weight(kernel_width), np.float32),
             "glime_shrink": jnp.asarray(shrink, dtype),
             "glime_spread": jnp.asarray(spread, dtype),
         }
@@ -235,19 +236,6 @@ def glime_gaussian_factors(kernel_width):
     return float(shrink), float(np.sqrt(1 - shrink))
 
 
-def _select(table, codes):
-    """``table[codes[:, j, :], j]`` for a (K, d) table and (b, d, n) codes.
-
-    A chain of selects over the few categories: XLA fuses and vectorises it
-    along the samples axis far better than a gather.
-    """
-    table = table[:, :, None]  # (K, d, 1): constant along the samples
-    out = jnp.broadcast_to(table[0], codes.shape)
-    for k in range(1, table.shape[0]):
-        out = jnp.where(codes == k, table[k], out)
-    return out
-
-
 def glime_remap(u, codes, cdf, c):
     """Fold the kernel into a binary "same category" draw (GLIME).
 
@@ -264,7 +252,7 @@ def glime_remap(u, codes, cdf, c):
     ----------
     u : array (b, d, n), uniforms
     codes : int array (b, d), the instances' categories
-    cdf : array (K - 1, d), category thresholds
+    cdf : array (K, d), cumulative category probabilities (last row ones)
     c : scalar, kernel factor
 
     Returns
@@ -272,8 +260,8 @@ def glime_remap(u, codes, cdf, c):
     t : array (b, d, n), in [0, 1)
     """
     d = cdf.shape[1]
-    start = jnp.concatenate([jnp.zeros((1, d), cdf.dtype), cdf], axis=0)
-    end = jnp.concatenate([cdf, jnp.ones((1, d), cdf.dtype)], axis=0)
+    start = jnp.concatenate([jnp.zeros((1, d), cdf.dtype), cdf[:-1]], axis=0)
+    end = cdf
     rows = jnp.arange(d)
     lo = start[codes, rows][:, :, None]
     q = end[codes, rows][:, :, None] - lo
@@ -336,34 +324,30 @@ def sample_tabular(u, X, codes, tables, discretized, around, glime=False):
         t = jnp.where(
             binary, glime_remap(u, codes, tables["cdf"], tables["glime_c"]), u
         )
-    k = jnp.zeros(u.shape, jnp.int32)
-    for threshold in tables["cdf"]:
-        k = k + (t >= threshold[:, None]).astype(jnp.int32)
+    # (K, d, 1): per-feature tables, constant along the samples axis.
+    tabs = {k: v[:, :, None] for k, v in tables.items() if k in _PER_CATEGORY}
+    if discretized:
+        k, in_bin = binned_from_uniform(t, tabs)
+    else:
+        k = categorical_from_uniform(t, tabs["cdf"])
     # Binary and standardised interpretable values are exact enough in
     # float32; the surrogate fit casts them to the compute dtype.
     same = (k == codes[:, :, None]).astype(jnp.float32)
-    cat_values = _select(tables["values"], k)
+    cat_values = category_lookup(tabs["values"], k)
     if discretized:
-        p = _select(tables["c"], k) + _select(tables["d"], k) * t
-        z = ndtri32(p).astype(dtype)
-        in_bin = _select(tables["a"], k) + _select(tables["b"], k) * z
-        in_bin = jnp.clip(
-            in_bin, _select(tables["lower"], k), _select(tables["upper"], k)
-        )
         Xs = jnp.where(is_cat, cat_values, in_bin).astype(X.dtype)
         Zs = same
         Z0 = jnp.ones((b, d), jnp.float32)
     else:
         mean, scale = tables["mean"][:, None], tables["scale"][:, None]
-        z = ndtri32(u).astype(dtype)
         z0 = (X[:, :, None] - mean) / scale
         centre = z0 if around else jnp.zeros_like(z0)
         if glime:
-            shift = tables["glime_shrink"] * (z0 - centre)
-            z = centre + shift + tables["glime_spread"] * z
+            shift = centre + tables["glime_shrink"] * (z0 - centre)
+            spread = tables["glime_spread"]
         else:
-            z = centre + z
-        gauss = mean + scale * z
+            shift, spread = centre, 1.0
+        gauss = gaussian_from_uniform(u, mean, scale, shift, spread)
         Xs = jnp.where(is_cat, cat_values.astype(dtype), gauss)
         Zs = jnp.where(is_cat, same, ((gauss - mean) / scale).astype(jnp.float32))
         Z0 = jnp.where(is_cat[:, 0], 1, (X - tables["mean"]) / tables["scale"])
