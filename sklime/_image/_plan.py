@@ -17,7 +17,7 @@ import numpy as np
 from .._engine._plan import ItemPlanMixin
 from .._engine._precision import x64_scope
 from .._sampling._content import content_digest, digest_row
-from .._sampling._random import as_uniform
+from .._sampling._masks import masks_from_uniform
 from .._surrogate._fit import sample_weights
 from ._segmentation import hide_image
 
@@ -37,7 +37,7 @@ def _bernoulli_masks(u, n_segments):
     n_segments`` are padding, zero everywhere.
     """
     real = jnp.arange(u.shape[1])[None, :] < n_segments[:, None]  # (b, P)
-    rest = (as_uniform(u) < 0.5) & real[:, :, None]
+    rest = masks_from_uniform(u, 0.5, bool) & real[:, :, None]
     return jnp.concatenate([real[:, :, None], rest], axis=2).astype(jnp.float64)
 
 
