@@ -178,7 +178,7 @@ def row_uniforms(seed, X, shape, dtype=np.float32):
 
     Returns
     -------
-    u : array of shape (n_rows, *shape)
+    u : array of shape ``(n_rows, *shape)``
         A numpy array on the CPU backend, a JAX array otherwise.
 
     Examples
@@ -222,7 +222,7 @@ def row_bits(seed, X, shape):
 
     Returns
     -------
-    bits : ndarray of shape (n_rows, *shape), dtype uint32
+    bits : ndarray of shape ``(n_rows, *shape)``, dtype uint32
 
     Examples
     --------
