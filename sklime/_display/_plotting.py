@@ -1,7 +1,9 @@
 """Plots of many explanations: the summary across rows and the stability curve.
 
-matplotlib is an optional dependency (``pip install "sklime[plot]"``); it is
-imported when a plot is drawn, never at ``import sklime``.
+Also :func:`pyplot`, the one import of matplotlib for every plot of
+:mod:`sklime._display`. matplotlib is an optional dependency
+(``pip install "sklime[plot]"``); it is imported when a plot is drawn, never
+at ``import sklime``.
 """
 
 from collections.abc import Mapping
@@ -9,11 +11,10 @@ from numbers import Integral, Real
 
 import numpy as np
 
-__all__ = ["plot_stability", "plot_summary"]
+from .._explanation._weights import label_weights
+from ._colours import NEGATIVE, POSITIVE
 
-#: The colours of ``Explanation.plot``: for the label (green), against it (red).
-POSITIVE = "#2b8a3e"
-NEGATIVE = "#c92a2a"
+__all__ = ["plot_stability", "plot_summary", "pyplot"]
 
 
 def pyplot(what):
@@ -80,7 +81,9 @@ def plot_summary(explanation, label=None, *, max_features=10, kind="beeswarm", a
         raise ValueError(f"kind must be 'beeswarm' or 'heatmap', got {kind!r}.")
     if not isinstance(max_features, Integral) or max_features < 1:
         raise ValueError(f"max_features must be a positive int, got {max_features!r}.")
-    weights, rows = _label_weights(explanation, label)
+    if np.ndim(explanation.coef) != 3 or len(explanation.coef) == 0:
+        raise ValueError("plot_summary needs an Explanation of at least one row.")
+    weights, rows = label_weights(explanation, label)
     importance = np.abs(weights).mean(axis=0)
     top = np.argsort(-importance, kind="stable")[:max_features]
     names = [str(explanation.feature_names[j]) for j in top]
@@ -129,24 +132,6 @@ def plot_summary(explanation, label=None, *, max_features=10, kind="beeswarm", a
     return ax
 
 
-def _label_weights(explanation, label):
-    """Weights ``(n_kept_rows, n_features)`` for ``label`` and the rows kept."""
-    coef = np.asarray(explanation.coef)
-    if coef.ndim != 3 or coef.shape[0] == 0:
-        raise ValueError("plot_summary needs an Explanation of at least one row.")
-    if label is None:
-        return coef[:, 0, :], np.arange(coef.shape[0])
-    hit = np.asarray(explanation.labels) == label
-    rows = np.flatnonzero(hit.any(axis=1))
-    if rows.size == 0:
-        raise KeyError(
-            f"no row explains label {label!r}; explained labels: "
-            f"{np.unique(explanation.labels).tolist()} (use labels=... when explaining)."
-        )
-    slots = hit[rows].argmax(axis=1)
-    return coef[rows, slots, :], rows
-
-
 def _label_text(explanation, label):
     if explanation.mode == "regression":
         return "the prediction"
@@ -155,9 +140,7 @@ def _label_text(explanation, label):
         if first.size > 1:
             return "each row's explained class"
         label = int(first[0])
-    names = explanation.output_names
-    name = names[label] if names is not None and label < len(names) else label
-    return f"class {name}"
+    return f"class {explanation._output_name(label)}"
 
 
 def _feature_values(explanation, rows, features):
@@ -247,7 +230,7 @@ def plot_stability(reports, metric="jaccard", *, xlabel="n_samples", ax=None):
         What the settings are. Numeric settings spanning more than a factor
         of 8 get a logarithmic axis.
     ax : matplotlib Axes, default=None
-        Drawn on a new figure when ``None``.
+        Where to draw; by default a new figure.
 
     Returns
     -------

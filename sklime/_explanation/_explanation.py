@@ -1,11 +1,23 @@
-"""Explanation: a batch of local explanations, as numpy arrays."""
+"""Explanation: a batch of local explanations, as numpy arrays.
 
-import html
+The class holds the data and reads it (rows, labels, lists, maps, frames);
+its views are drawn by :mod:`sklime._display` (``_bars``, ``_html``,
+``_plotting``), which its thin ``plot``, ``plot_summary``, ``to_html`` and
+``_repr_html_`` call. ``row_index`` and ``numbered`` serve the subclasses
+too.
+"""
+
 from numbers import Integral
 
 import numpy as np
 
-__all__ = ["Explanation"]
+from .._display._html import explanation_html
+from ._weights import ranked
+
+__all__ = ["Explanation", "numbered", "row_index"]
+
+#: The surrogate's arrays, positional arguments of every explanation class.
+SURROGATE = ("coef", "intercept", "score", "local_pred", "model_pred", "labels")
 
 
 class Explanation:
@@ -120,30 +132,22 @@ class Explanation:
 
     # -- container protocol -------------------------------------------------
 
+    #: Constructor arguments with one entry per row (``__getitem__`` takes the
+    #: chosen rows of each) and those every row shares (passed on as they
+    #: are). A subclass declares its own; the arrays of the surrogate
+    #: (``SURROGATE``) are always taken per row.
+    _row_fields = ("descriptions", "data", "n_samples")
+    _shared_fields = ("feature_names", "output_names", "mode", "data_names", "groups")
+
     def __len__(self):
         return self.coef.shape[0]
 
     def __getitem__(self, index):
-        if isinstance(index, Integral):
-            if not -len(self) <= index < len(self):
-                raise IndexError(f"row {index} out of range for {len(self)} rows.")
-            index = slice(index % len(self), index % len(self) + 1)
-        return Explanation(
-            self.coef[index],
-            self.intercept[index],
-            self.score[index],
-            self.local_pred[index],
-            self.model_pred[index],
-            self.labels[index],
-            self.feature_names,
-            descriptions=self.descriptions[index],
-            data=None if self.data is None else self.data[index],
-            output_names=self.output_names,
-            mode=self.mode,
-            data_names=self.data_names,
-            groups=self.groups,
-            n_samples=None if self.n_samples is None else self.n_samples[index],
-        )
+        index = row_index(index, len(self))
+        fields = SURROGATE + self._row_fields
+        rows = {name: _take(getattr(self, name), index) for name in fields}
+        shared = {name: getattr(self, name) for name in self._shared_fields}
+        return type(self)(**rows, **shared)
 
     def __repr__(self):
         n, L, p = self.coef.shape
@@ -170,15 +174,28 @@ class Explanation:
             )
         return int(slots[0])
 
+    def _weights(self, i, label):
+        """Weights ``(n_features,)`` of row ``i`` for output ``label``."""
+        return self.coef[i, self._slot(i, label)]
+
+    def _output_name(self, k):
+        """Display name of output ``k``."""
+        if self.mode == "regression":
+            return "prediction"
+        if self.output_names is not None and k < len(self.output_names):
+            return str(self.output_names[k])
+        return str(k)
+
     def label_name(self, i=0, label=None):
         """Display name of an explained label of row ``i``."""
         i = self._row(i)
-        out = int(self.labels[i, self._slot(i, label)])
+        return self._output_name(int(self.labels[i, self._slot(i, label)]))
+
+    def _target(self, i, label):
+        """What row ``i`` explains, for titles: a class or the prediction."""
         if self.mode == "regression":
-            return "prediction"
-        if self.output_names is not None and out < len(self.output_names):
-            return str(self.output_names[out])
-        return str(out)
+            return "the prediction"
+        return f"class {self.label_name(i, label)}"
 
     def as_list(self, i=0, label=None):
         """The surrogate's weights for one row, as ``lime``'s ``as_list``.
@@ -186,7 +203,7 @@ class Explanation:
         Parameters
         ----------
         i : int, default=0
-            Row.
+            Row (image, text).
         label : int, default=None
             Output index to show; ``None`` is the row's first explained label.
 
@@ -197,9 +214,8 @@ class Explanation:
             ``|weight|`` first.
         """
         i = self._row(i)
-        w = self.coef[i, self._slot(i, label)]
-        order = np.argsort(-np.abs(w), kind="stable")
-        return [(str(self.descriptions[i, j]), float(w[j])) for j in order if w[j] != 0]
+        items = ranked(self._weights(i, label))
+        return [(str(self.descriptions[i, j]), w) for j, w in items]
 
     def column_weights(self, how="copy"):
         """Spread group weights back over the input columns.
@@ -229,12 +245,10 @@ class Explanation:
     def as_map(self, i=0):
         """``{label: [(feature index, weight), ...]}`` for one row, as ``lime``."""
         i = self._row(i)
-        out = {}
-        for slot, label in enumerate(self.labels[i]):
-            w = self.coef[i, slot]
-            order = np.argsort(-np.abs(w), kind="stable")
-            out[int(label)] = [(int(j), float(w[j])) for j in order if w[j] != 0]
-        return out
+        return {
+            int(label): ranked(self.coef[i, slot])
+            for slot, label in enumerate(self.labels[i])
+        }
 
     def to_frame(self, kind="long"):
         """The explanations as a pandas DataFrame.
@@ -281,7 +295,7 @@ class Explanation:
             }
         )
 
-    # -- display --------------------------------------------------------------
+    # -- display (drawn by sklime._display) -----------------------------------
 
     def plot(self, i=0, label=None, ax=None, max_features=None):
         """Horizontal bar chart of one row's weights (like ``lime``'s pyplot figure).
@@ -303,22 +317,9 @@ class Explanation:
         -------
         ax : matplotlib Axes
         """
-        from .._display._plotting import NEGATIVE, POSITIVE, pyplot
+        from .._display._bars import plot_bars
 
-        plt = pyplot("Explanation.plot")
-        items = self.as_list(i, label)[:max_features][::-1]
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.4 * max(len(items), 1) + 1.2))
-        weights = [w for _, w in items]
-        colors = [POSITIVE if w > 0 else NEGATIVE for w in weights]
-        ax.barh(range(len(items)), weights, color=colors)
-        ax.set_yticks(range(len(items)), [d for d, _ in items])
-        ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_xlabel("weight in the local surrogate")
-        name = self.label_name(i, label)
-        target = "the prediction" if self.mode == "regression" else f"class {name}"
-        ax.set_title(f"Local explanation for {target}")
-        return ax
+        return plot_bars(self, i, label, ax=ax, max_features=max_features)
 
     def plot_summary(self, label=None, *, max_features=10, kind="beeswarm", ax=None):
         """Summary of all rows' weights: a beeswarm (or heatmap) per feature.
@@ -359,191 +360,36 @@ class Explanation:
         -------
         str
         """
-        rows = range(min(len(self), 50)) if i is None else [self._row(i)]
-        parts = [_HTML_STYLE]
-        for r in rows:
-            parts.append(self._row_html(r, label))
-        if i is None and len(self) > 50:
-            parts.append(f"<p>... and {len(self) - 50} more rows.</p>")
-        return "<div class='sklime-exp'>" + "".join(parts) + "</div>"
-
-    def _row_html(self, i, label, text=""):
-        """One row: header, optional ``text`` block, then the three panels."""
-        slot = self._slot(i, label)
-        name = _esc(self.label_name(i, label))
-        target = "the prediction" if self.mode == "regression" else f"class {name}"
-        w = self.coef[i, slot]
-        order = [j for j in np.argsort(-np.abs(w), kind="stable") if w[j] != 0]
-        panels = [
-            self._prediction_panel(i, slot),
-            _weights_panel(
-                [(str(self.descriptions[i, j]), float(w[j])) for j in order], target
-            ),
-        ]
-        values = self._values_panel(i, order, w)
-        if values:
-            panels.append(values)
-        samples = (
-            "" if self.n_samples is None else f"; {int(self.n_samples[i])} samples"
-        )
-        return (
-            f"<div class='row'><h4>Row {i}: explaining {target}</h4>"
-            f"<p class='meta'>surrogate at the row: {self.local_pred[i, slot]:.4g}; "
-            f"fidelity (weighted R&sup2;): {self.score[i, slot]:.3f}{samples}</p>"
-            f"{text}<div class='panels'>{''.join(panels)}</div>"
-            f"{self._all_values(i)}</div>"
-        )
-
-    def _prediction_panel(self, i, slot):
-        pred = np.asarray(self.model_pred[i], dtype=float)
-        explained = int(self.labels[i, slot])
-        if self.mode == "regression":
-            body = (
-                f"<div class='big'>{pred[0]:.4g}</div>"
-                if pred.size == 1
-                else _prob_table(
-                    [
-                        (_esc(self._output_name(k)), v, k == explained)
-                        for k, v in enumerate(pred)
-                    ],
-                    bars=False,
-                )
-            )
-            return f"<div class='panel'><h5>Model prediction</h5>{body}</div>"
-        order = np.argsort(-pred, kind="stable")[:10]
-        if explained not in order:
-            order = np.append(order[:9], explained)
-        bars = bool(np.all((pred >= 0) & (pred <= 1)))
-        table = _prob_table(
-            [(_esc(self._output_name(k)), pred[k], k == explained) for k in order],
-            bars=bars,
-        )
-        title = "Prediction probabilities" if bars else "Model outputs"
-        return f"<div class='panel'><h5>{title}</h5>{table}</div>"
-
-    def _values_panel(self, i, order, w):
-        """The row's values of the explained features (tabular, ungrouped only)."""
-        if self.data is None or self.groups is not None:
-            return ""
-        if self.data.ndim != 2 or self.data.shape[1] != self.coef.shape[2]:
-            return ""
-        cells = "".join(
-            f"<tr class='{'pos' if w[j] > 0 else 'neg'}'>"
-            f"<td class='name'>{_esc(self.data_names[j])}</td>"
-            f"<td class='num'>{_esc(_fmt(self.data[i, j]))}</td></tr>"
-            for j in order
-        )
-        return (
-            "<div class='panel'><h5>Feature values</h5>"
-            f"<table class='values'>{cells}</table></div>"
-        )
-
-    def _all_values(self, i):
-        if self.data is None:
-            return ""
-        cells = "".join(
-            f"<tr><td class='name'>{_esc(n)}</td><td class='num'>{_esc(_fmt(v))}</td></tr>"
-            for n, v in zip(self.data_names, self.data[i])
-        )
-        return (
-            f"<details><summary>all {len(self.data[i])} feature values</summary>"
-            f"<table class='values'>{cells}</table></details>"
-        )
-
-    def _output_name(self, k):
-        if self.mode == "regression":
-            return "prediction"
-        if self.output_names is not None and k < len(self.output_names):
-            return str(self.output_names[k])
-        return str(k)
+        return explanation_html(self, i, label)
 
     def _repr_html_(self):
         return self.to_html(0 if len(self) == 1 else None)
 
 
-def _esc(value):
-    """HTML-escaped text, ASCII only (character references), whatever the charset."""
-    text = html.escape(str(value), quote=True)
-    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+def row_index(index, n):
+    """``index`` of ``__getitem__`` over ``n`` rows; an int becomes a slice.
+
+    Examples
+    --------
+    >>> row_index(-1, 3), row_index(slice(2), 3)
+    (slice(2, 3, None), slice(None, 2, None))
+    """
+    if isinstance(index, Integral):
+        if not -n <= index < n:
+            raise IndexError(f"row {index} out of range for {n} rows.")
+        index = slice(index % n, index % n + 1)
+    return index
 
 
-def _prob_table(items, bars=True):
-    """Rows ``(name, value, explained)``: a name, a bar (if ``bars``) and the value."""
-    out = []
-    for name, value, explained in items:
-        bar = (
-            f"<td class='bar'><div class='prob' style='width:{100 * value:.1f}%'>"
-            "</div></td>"
-            if bars
-            else ""
-        )
-        cls = " class='explained'" if explained else ""
-        number = f"{value:.3f}" if bars else f"{value:.4g}"
-        out.append(
-            f"<tr{cls}><td class='name'>{name}</td>{bar}"
-            f"<td class='num'>{number}</td></tr>"
-        )
-    return f"<table class='probs'>{''.join(out)}</table>"
+def numbered(noun, p):
+    """Feature names ``"<noun> 0" .. "<noun> p-1"``, as an object array."""
+    return np.array([f"{noun} {j}" for j in range(p)], dtype=object)
 
 
-def _weights_panel(items, name):
-    """Diverging bars: weights against the label to the left, for it to the right."""
-    scale = max([abs(w) for _, w in items] + [1e-300])
-    rows = []
-    for desc, w in items:
-        width = f"style='width:{100 * abs(w) / scale:.1f}%'"
-        neg = f"<div class='neg' {width}></div>" if w < 0 else ""
-        pos = f"<div class='pos' {width}></div>" if w > 0 else ""
-        rows.append(
-            f"<tr><td class='desc'>{_esc(desc)}</td>"
-            f"<td class='half left'>{neg}</td><td class='half right'>{pos}</td>"
-            f"<td class='num'>{w:+.4f}</td></tr>"
-        )
-    if not rows:
-        rows.append("<tr><td class='desc'>(no feature kept)</td></tr>")
-    head = (
-        "<tr class='axis'><td></td><td class='left'>&larr; against</td>"
-        "<td class='right'>for &rarr;</td><td></td></tr>"
-    )
-    return (
-        f"<div class='panel'><h5>Weights for {name}</h5>"
-        f"<table class='bars'>{head}{''.join(rows)}</table></div>"
-    )
-
-
-def _fmt(value):
-    if isinstance(value, float | np.floating):
-        return f"{value:.4g}"
-    return str(value)
-
-
-_HTML_STYLE = """<style>
-.sklime-exp{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;
-font-size:13px;color:#212529;background:#fff;padding:4px 0}
-.sklime-exp .row{border:1px solid #dee2e6;border-radius:6px;padding:10px 14px;
-margin:0 0 12px 0}
-.sklime-exp h4{margin:0 0 2px 0;font-size:15px}
-.sklime-exp h5{margin:0 0 6px 0;font-size:13px;color:#495057}
-.sklime-exp p.meta{margin:0 0 8px 0;color:#6c757d}
-.sklime-exp .panels{display:flex;flex-wrap:wrap;gap:14px 28px;align-items:flex-start}
-.sklime-exp table{border-collapse:collapse}
-.sklime-exp td{padding:2px 6px;vertical-align:middle}
-.sklime-exp td.num{font-family:ui-monospace,Menlo,Consolas,monospace;text-align:right}
-.sklime-exp td.desc{text-align:right;max-width:22em}
-.sklime-exp td.half{width:90px;padding:2px 0}
-.sklime-exp td.left{border-right:1px solid #495057}
-.sklime-exp tr.axis td{font-size:11px;color:#6c757d;padding-bottom:4px}
-.sklime-exp tr.axis td.left{text-align:right;padding-right:4px}
-.sklime-exp tr.axis td.right{padding-left:4px}
-.sklime-exp div.pos{background:#2b8a3e;height:14px;border-radius:0 2px 2px 0}
-.sklime-exp div.neg{background:#c92a2a;height:14px;margin-left:auto;border-radius:2px 0 0 2px}
-.sklime-exp td.bar{width:100px;background:#f1f3f5;padding:0}
-.sklime-exp .prob{background:#1c7ed6;height:14px}
-.sklime-exp tr.explained td.name{font-weight:bold}
-.sklime-exp .big{font-size:22px;font-weight:bold}
-.sklime-exp table.values tr.pos td.name{border-left:4px solid #2b8a3e}
-.sklime-exp table.values tr.neg td.name{border-left:4px solid #c92a2a}
-.sklime-exp table.values tr:nth-child(even){background:#f8f9fa}
-.sklime-exp details{margin-top:8px;color:#495057}
-.sklime-exp summary{cursor:pointer}
-</style>"""
+def _take(value, index):
+    """The rows ``index`` of a per-row field: an array, a list or None."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [value[r] for r in range(len(value))[index]]
+    return value[index]

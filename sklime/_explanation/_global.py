@@ -4,6 +4,8 @@ from numbers import Integral
 
 import numpy as np
 
+from ._weights import label_weights
+
 __all__ = ["global_importance", "submodular_pick"]
 
 
@@ -92,7 +94,7 @@ def submodular_pick(explanation, n_picks, label=None):
     >>> submodular_pick(exp, 2).tolist()
     [0, 2]
     """
-    W = _label_weights(explanation, label)
+    W, _ = label_weights(explanation, label, every_row=True)
     n = W.shape[0]
     if not isinstance(n_picks, Integral) or not 1 <= n_picks <= n:
         raise ValueError(f"n_picks must be an integer in [1, {n}], got {n_picks!r}.")
@@ -109,15 +111,3 @@ def submodular_pick(explanation, n_picks, label=None):
         available[best] = False
         covered |= used[best]
     return np.asarray(picks)
-
-
-def _label_weights(explanation, label):
-    coef = np.asarray(explanation.coef)
-    if label is None:
-        return coef[:, 0, :]
-    labels = np.asarray(explanation.labels)
-    hit = labels == label
-    if not hit.any(axis=1).all():
-        raise ValueError(f"label {label!r} is not explained for every row.")
-    slots = np.argmax(hit, axis=1)
-    return coef[np.arange(coef.shape[0]), slots]

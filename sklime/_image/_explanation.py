@@ -1,15 +1,16 @@
-"""ImageExplanation: superpixel explanations of a batch of images."""
+"""ImageExplanation: superpixel explanations of a batch of images.
 
-from numbers import Integral
+The class holds the images, their superpixels and the weights, and reads
+them (``get_image_and_mask``); its overlay is drawn by
+:mod:`sklime._display._image`.
+"""
 
 import numpy as np
 
-from .._explanation._explanation import Explanation
+from .._explanation._explanation import Explanation, numbered
+from .._explanation._weights import ranked
 
 __all__ = ["ImageExplanation"]
-
-_POSITIVE = np.array([0.17, 0.54, 0.24])  # green, as Explanation.plot
-_NEGATIVE = np.array([0.79, 0.16, 0.16])  # red
 
 
 class ImageExplanation(Explanation):
@@ -58,6 +59,9 @@ class ImageExplanation(Explanation):
     [1, 1, 0, 0]
     """
 
+    _row_fields = ("segments", "images", "n_segments")
+    _shared_fields = ("output_names", "mode")
+
     def __init__(
         self,
         coef,
@@ -73,19 +77,9 @@ class ImageExplanation(Explanation):
         output_names=None,
         mode="classification",
     ):
-        coef = np.asarray(coef)
-        p = coef.shape[2]
-        super().__init__(
-            coef,
-            intercept,
-            score,
-            local_pred,
-            model_pred,
-            labels,
-            np.array([f"segment {j}" for j in range(p)], dtype=object),
-            output_names=output_names,
-            mode=mode,
-        )
+        surrogate = (coef, intercept, score, local_pred, model_pred, labels)
+        names = numbered("segment", np.shape(coef)[2])
+        super().__init__(*surrogate, names, output_names=output_names, mode=mode)
         self.segments = np.asarray(segments)
         self.images = np.asarray(images)
         n = len(self)
@@ -102,25 +96,6 @@ class ImageExplanation(Explanation):
             n_segments = self.segments.reshape(n, -1).max(axis=1) + 1
         self.n_segments = np.asarray(n_segments, dtype=int)
 
-    def __getitem__(self, index):
-        if isinstance(index, Integral):
-            if not -len(self) <= index < len(self):
-                raise IndexError(f"row {index} out of range for {len(self)} rows.")
-            index = slice(index % len(self), index % len(self) + 1)
-        return ImageExplanation(
-            self.coef[index],
-            self.intercept[index],
-            self.score[index],
-            self.local_pred[index],
-            self.model_pred[index],
-            self.labels[index],
-            segments=self.segments[index],
-            images=self.images[index],
-            n_segments=self.n_segments[index],
-            output_names=self.output_names,
-            mode=self.mode,
-        )
-
     def __repr__(self):
         n, L, _ = self.coef.shape
         H, W = self.segments.shape[1:]
@@ -131,9 +106,7 @@ class ImageExplanation(Explanation):
 
     def _order(self, i, label):
         """Superpixels of image ``i`` with a non-zero weight, largest |w| first."""
-        w = self.coef[i, self._slot(i, label), : self.n_segments[i]]
-        order = np.argsort(-np.abs(w), kind="stable")
-        return [(int(j), float(w[j])) for j in order if w[j] != 0]
+        return ranked(self._weights(i, label)[: self.n_segments[i]])
 
     def get_image_and_mask(
         self,
@@ -215,7 +188,9 @@ class ImageExplanation(Explanation):
         Parameters
         ----------
         i : int, default=0
+            Image.
         label : int, default=None
+            Output to show, as in :meth:`get_image_and_mask`.
         ax : matplotlib Axes, default=None
             Drawn on a new figure when ``None``.
         num_features : int, default=None
@@ -227,58 +202,8 @@ class ImageExplanation(Explanation):
         -------
         ax : matplotlib Axes
         """
-        from .._display._plotting import pyplot
+        from .._display._image import plot_overlay
 
-        plt = pyplot("ImageExplanation.plot")
-        i = self._row(i)
-        items = self._order(i, label)[:num_features]
-        segments = self.segments[i]
-        shown = _display_image(self.images[i])
-        scale = max([abs(w) for _, w in items] + [1e-300])
-        rgba = np.zeros((self.n_segments[i], 4))
-        for j, w in items:
-            rgba[j, :3] = _POSITIVE if w > 0 else _NEGATIVE
-            rgba[j, 3] = alpha * abs(w) / scale
-        if ax is None:
-            _, ax = plt.subplots(figsize=(5, 5))
-        ax.imshow(shown)
-        ax.imshow(rgba[segments])
-        from matplotlib.collections import LineCollection
-
-        ax.add_collection(
-            LineCollection(_boundaries(segments), colors="#ffd400", linewidths=0.8)
+        return plot_overlay(
+            self, i, label, ax=ax, num_features=num_features, alpha=alpha
         )
-        ax.set_axis_off()
-        ax.set_title(f"Superpixel weights for {self.label_name(i, label)}")
-        return ax
-
-
-def _boundaries(segments):
-    """Segments ``((x0, y0), (x1, y1))`` between pixels of different superpixels."""
-    ys, xs = np.nonzero(segments[:, 1:] != segments[:, :-1])  # vertical edges
-    vertical = np.stack(
-        [np.column_stack([xs + 0.5, ys - 0.5]), np.column_stack([xs + 0.5, ys + 0.5])],
-        axis=1,
-    )
-    ys, xs = np.nonzero(segments[1:] != segments[:-1])  # horizontal edges
-    horizontal = np.stack(
-        [np.column_stack([xs - 0.5, ys + 0.5]), np.column_stack([xs + 0.5, ys + 0.5])],
-        axis=1,
-    )
-    return np.concatenate([vertical, horizontal])
-
-
-def _display_image(image):
-    """``(H, W, 3)`` float RGB in [0, 1] for display."""
-    img = np.asarray(image, dtype=np.float64)
-    if img.shape[2] == 1:
-        img = np.repeat(img, 3, axis=2)
-    elif img.shape[2] != 3:
-        img = img[..., :3] if img.shape[2] > 3 else np.repeat(img[..., :1], 3, axis=2)
-    if np.issubdtype(image.dtype, np.integer):
-        top = 255.0 if image.dtype == np.uint8 else max(float(img.max()), 1.0)
-        return np.clip(img / top, 0, 1)
-    lo, hi = float(img.min()), float(img.max())
-    if lo >= 0 and hi <= 1:
-        return img.copy()
-    return (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)

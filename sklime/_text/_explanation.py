@@ -1,18 +1,15 @@
-"""TextExplanation: word explanations of a batch of texts."""
+"""TextExplanation: word explanations of a batch of texts.
 
-from numbers import Integral
+The class holds the texts, their words and the weights; its HTML view, the
+texts with highlighted words, is drawn by :mod:`sklime._display._html`.
+"""
 
 import numpy as np
 
-from .._explanation._explanation import _HTML_STYLE, Explanation, _esc
+from .._display._html import text_explanation_html
+from .._explanation._explanation import Explanation, numbered
 
 __all__ = ["TextExplanation"]
-
-_TEXT_STYLE = """<style>
-.sklime-exp .text{line-height:1.9;max-width:60em;white-space:pre-wrap;
-margin:0 0 10px 0;padding:6px 10px;background:#f8f9fa;border-radius:4px}
-.sklime-exp .text span{border-radius:3px;padding:0 1px}
-</style>"""
 
 
 class TextExplanation(Explanation):
@@ -59,6 +56,9 @@ class TextExplanation(Explanation):
     [('great', 0.9), ('cast', -0.1)]
     """
 
+    _row_fields = ("texts", "indexed")
+    _shared_fields = ("output_names", "mode")
+
     def __init__(
         self,
         coef,
@@ -91,58 +91,18 @@ class TextExplanation(Explanation):
         descriptions = np.full((n, p), "", dtype=object)
         for i, words in enumerate(self.words):
             descriptions[i, : len(words)] = words
+        surrogate = (coef, intercept, score, local_pred, model_pred, labels)
         super().__init__(
-            coef,
-            intercept,
-            score,
-            local_pred,
-            model_pred,
-            labels,
-            np.array([f"word {j}" for j in range(p)], dtype=object),
+            *surrogate,
+            numbered("word", p),
             descriptions=descriptions,
             output_names=output_names,
             mode=mode,
         )
 
-    def __getitem__(self, index):
-        if isinstance(index, Integral):
-            if not -len(self) <= index < len(self):
-                raise IndexError(f"row {index} out of range for {len(self)} rows.")
-            index = slice(index % len(self), index % len(self) + 1)
-        rows = range(len(self))[index]
-        return TextExplanation(
-            self.coef[index],
-            self.intercept[index],
-            self.score[index],
-            self.local_pred[index],
-            self.model_pred[index],
-            self.labels[index],
-            texts=[self.texts[r] for r in rows],
-            indexed=[self.indexed[r] for r in rows],
-            output_names=self.output_names,
-            mode=self.mode,
-        )
-
     def __repr__(self):
         n, L, _ = self.coef.shape
         return f"TextExplanation(n_texts={n}, n_labels={L}, mode={self.mode!r})"
-
-    def as_list(self, i=0, label=None):
-        """``[(word, weight), ...]`` of one text, largest ``|weight|`` first.
-
-        Parameters
-        ----------
-        i : int, default=0
-            Text.
-        label : int, default=None
-            Output index; ``None`` is the text's first explained label.
-
-        Returns
-        -------
-        list of (str, float)
-            Every word the surrogate kept, as ``lime``'s ``as_list``.
-        """
-        return super().as_list(i, label)
 
     def to_html(self, i=None, label=None):
         """Self-contained HTML: the texts with highlighted words, and the weights.
@@ -156,35 +116,10 @@ class TextExplanation(Explanation):
         i : int, default=None
             Text; ``None`` renders every text (up to 50).
         label : int, default=None
+            Output; ``None`` is each text's first explained label.
 
         Returns
         -------
         str
         """
-        rows = range(min(len(self), 50)) if i is None else [self._row(i)]
-        parts = [_HTML_STYLE, _TEXT_STYLE]
-        for r in rows:
-            parts.append(self._row_html(r, label, text=self._highlighted(r, label)))
-        if i is None and len(self) > 50:
-            parts.append(f"<p>... and {len(self) - 50} more texts.</p>")
-        return "<div class='sklime-exp'>" + "".join(parts) + "</div>"
-
-    def _highlighted(self, i, label):
-        w = self.coef[i, self._slot(i, label)]
-        scale = max(float(np.max(np.abs(w))), 1e-300)
-        item = self.indexed[i]
-        out = []
-        for piece, feature in zip(item.pieces, item.piece_feature):
-            text = _esc(piece)
-            weight = float(w[feature]) if feature >= 0 else 0.0
-            if weight == 0:
-                out.append(text)
-                continue
-            rgb = "43,138,62" if weight > 0 else "201,42,42"
-            opacity = 0.15 + 0.75 * abs(weight) / scale
-            ink = ";color:#fff" if opacity > 0.6 else ""
-            out.append(
-                f"<span style='background:rgba({rgb},{opacity:.2f}){ink}' "
-                f"title='{weight:+.4f}'>{text}</span>"
-            )
-        return f"<div class='text'>{''.join(out)}</div>"
+        return text_explanation_html(self, i, label)
