@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._engine._precision import x64_scope
-from .._sampling._samplers import _real_array
+from .._sampling._checks import _real_array
 from ._linalg import cholesky_solve
 
 __all__ = [

@@ -19,7 +19,7 @@ from sklearn.utils.validation import (
 from .._engine._precision import x64_scope
 from .._engine._validation import named_input, resolve_features
 from .._sampling._random import base_seed
-from .._sampling._samplers import truncnorm_from_uniform, truncnorm_tables
+from .._sampling._truncnorm import truncnorm_from_uniform, truncnorm_tables
 from ._bins import (
     bin_statistics,
     entropy_edges,
@@ -461,7 +461,7 @@ class Discretizer(TransformerMixin, BaseEstimator):
 def _sample_in_bins(key, bins, params):
     """Truncated-normal values for bins (n, d) from padded (d, K) tables."""
     d = bins.shape[1]
-    u = jax.random.uniform(key, bins.shape, params["mean"].dtype)
+    u = jax.random.uniform(key, bins.shape, params["a"].dtype)
     gathered = {k: v[jnp.arange(d), bins] for k, v in params.items()}
     return truncnorm_from_uniform(u, **gathered)
 

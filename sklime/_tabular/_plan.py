@@ -99,30 +99,21 @@ class TabularPlan:
             categories[j] = values
             cat_freqs[j] = counts / n
         if discretizer is not None:
-            K = int(max(discretizer.n_bins_.max(), 1))
+            tables = discretizer._tables()
+            freqs = tables["freq"]
+            mean, std = tables["mean"], tables["std"]
+            lower, upper = tables["lower"], tables["upper"]
         else:
             K = max([1] + [c.size for c in categories if c is not None])
-        freqs = np.zeros((d, K))
-        freqs[:, 0] = 1.0
-        values = np.zeros((d, K))
-        mean = np.zeros((d, K))
-        std = np.zeros((d, K))
-        lower = np.zeros((d, K))
-        upper = np.zeros((d, K))
-        for j in range(d):
-            if is_cat[j]:
-                k = categories[j].size
-                freqs[j] = 0
-                freqs[j, :k] = cat_freqs[j]
-                values[j, :k] = categories[j]
-            elif discretizer is not None:
-                k = discretizer.n_bins_[j]
-                freqs[j] = 0
-                freqs[j, :k] = discretizer.bin_frequencies_[j]
-                mean[j, :k] = discretizer.bin_means_[j]
-                std[j, :k] = discretizer.bin_stds_[j]
-                lower[j, :k] = discretizer.bin_mins_[j]
-                upper[j, :k] = discretizer.bin_maxs_[j]
+            freqs = np.zeros((d, K))
+            freqs[:, 0] = 1.0
+            mean = std = lower = upper = np.zeros((d, K))
+        values = np.zeros_like(freqs)
+        for j in np.flatnonzero(is_cat):
+            k = categories[j].size
+            freqs[j] = 0
+            freqs[j, :k] = cat_freqs[j]
+            values[j, :k] = categories[j]
         scaler = StandardScaler(with_mean=False).fit(X)
         scaler_mean = np.where(is_cat, 0.0, scaler.mean_)
         scaler_scale = np.where(is_cat, 1.0, scaler.scale_)
