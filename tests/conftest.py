@@ -57,6 +57,23 @@ def cases():
     return count
 
 
+def pytest_sessionfinish(session):
+    """On a pytest-xdist worker, hand the counts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability_cases"] = [
+            [entry_point, kind, n] for (entry_point, kind), n in RELIABILITY_CASES.items()
+        ]
+
+
+def pytest_testnodedown(node, error):
+    """On the pytest-xdist controller, add up the workers' counts."""
+    for entry_point, kind, n in getattr(node, "workeroutput", {}).get(
+        "reliability_cases", []
+    ):
+        RELIABILITY_CASES[entry_point, kind] += n
+
+
 def pytest_terminal_summary(terminalreporter):
     """Report the reliability cases tried per entry point (doc/reliability.rst)."""
     if not RELIABILITY_CASES:

@@ -227,6 +227,10 @@ class ModelCaller:
             caller = copy.copy(self)
             caller.make_input = make_input
             return caller.per_row(X, rows)
+        # One memory layout for every batch: a transposed view reaches BLAS
+        # by another path than a copy and rounds otherwise, so the samples of
+        # a row explained alone would get other outputs than in a batch.
+        X = np.ascontiguousarray(X)
         b, n, d = X.shape
         rows = np.arange(b) if rows is None else np.asarray(rows)
 

@@ -13,6 +13,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
 
 from .._engine._estimator import (
     ENGINE_PARAMETERS,
@@ -154,7 +159,11 @@ class PerturbationExplainer(
 
         Parameters
         ----------
-        X, y : ignored
+        X : array-like of shape (n_rows, d), default=None
+            If given, rows like those to explain: their width (and column
+            names) are recorded and checked by :meth:`explain`.
+        y : None
+            Ignored.
 
         Returns
         -------
@@ -162,7 +171,28 @@ class PerturbationExplainer(
         """
         self._validate_params()
         self._black_box()
+        if X is not None:
+            with named_input("X"):
+                X = validate_data(self, X, dtype=[np.float64, np.float32])
+            self.n_interpretable_ = self._plan(X[:1]).p
         return self
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns of :meth:`transform`: ``z0, z1, ...``.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Checked against the names seen in :meth:`fit`; the output names
+            are those of the interpretable features, not of the input.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects of shape (p,)
+        """
+        check_is_fitted(self, "n_interpretable_")
+        _check_feature_names_in(self, input_features)
+        return _interpretable_names(self.n_interpretable_)
 
     def _plan(self, X):
         if self.perturb is None:
@@ -206,11 +236,16 @@ class PerturbationExplainer(
         """
         self._validate_params()
         with named_input("X"):
-            X = check_array(X, dtype=[np.float64, np.float32])
+            if hasattr(self, "n_features_in_"):
+                X = validate_data(
+                    self, X, dtype=[np.float64, np.float32], reset=False
+                )
+            else:
+                X = check_array(X, dtype=[np.float64, np.float32])
         plan = self._plan(X)
         batch = None if self.batch_size == "auto" else int(self.batch_size)
         parts, output_names = self._explain_plan(plan, batch)
-        names = np.asarray([f"z{j}" for j in range(plan.p)], dtype=object)
+        names = _interpretable_names(plan.p)
         return Explanation(
             parts["coef"],
             parts["intercept"],
@@ -235,3 +270,7 @@ class PerturbationExplainer(
         ndarray of shape (n_rows, p)
         """
         return self.explain(X).coef[:, 0, :]
+
+
+def _interpretable_names(p):
+    return np.asarray([f"z{j}" for j in range(p)], dtype=object)
