@@ -29,6 +29,7 @@ from ._sampling._truncnorm import (
     truncnorm_from_uniform,
     truncnorm_tables,
 )
+from ._shapley._explainer import KernelShapExplainer
 from ._similarity._distances import pairwise_distances, row_distances
 from ._similarity._kernels import exponential_kernel
 from ._surrogate._ridge import weighted_ridge
@@ -47,6 +48,7 @@ __all__ = [
     "ImageExplainer",
     "ImageExplanation",
     "LimeExplainer",
+    "KernelShapExplainer",
     "PerturbationExplainer",
     "TextExplainer",
     "TextExplanation",

@@ -62,7 +62,8 @@ def pytest_sessionfinish(session):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["reliability_cases"] = [
-            [entry_point, kind, n] for (entry_point, kind), n in RELIABILITY_CASES.items()
+            [entry_point, kind, n]
+            for (entry_point, kind), n in RELIABILITY_CASES.items()
         ]
 
 

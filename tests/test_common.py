@@ -31,6 +31,7 @@ from sklime import (
     CounterfactualExplainer,
     Discretizer,
     ImageExplainer,
+    KernelShapExplainer,
     LimeExplainer,
     PerturbationExplainer,
     TextExplainer,
@@ -98,6 +99,7 @@ def _estimators():
             max_epochs=2,
             random_state=0,
         ),
+        KernelShapExplainer(black_box, n_samples=50, random_state=0),
         PerturbationExplainer(
             black_box, perturb=_Named(_perturb), n_samples=100, random_state=0
         ),
@@ -144,7 +146,9 @@ TABULAR_CHECKS = [
 
 
 def _tabular():
-    return [e for e in _estimators() if not isinstance(e, ImageExplainer | TextExplainer)]
+    return [
+        e for e in _estimators() if not isinstance(e, ImageExplainer | TextExplainer)
+    ]
 
 
 @pytest.mark.parametrize("estimator", _tabular(), ids=repr)

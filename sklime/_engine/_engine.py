@@ -66,6 +66,13 @@ class Engine:
         A user's surrogate instead of the built-in ridge.
     device_model : DeviceModel, default=None
         ``jax_model=True``: the black box runs jitted on the device.
+    fit : callable, default=None
+        Replaces the surrogate fit: ``fit(Z, Y, w, labels)`` with a padded
+        chunk's interpretable samples ``Z (size, P, n)``, the explained
+        outputs ``Y (size, n, L)``, the weights ``w (size, n)`` and labels
+        ``(size, L)`` returns ``coef (size, L, P)``, ``intercept``,
+        ``score`` and ``local_pred`` ``(size, L)`` (Kernel SHAP's
+        constrained fit).
     n_jobs : int or None, default=None
     verbose : int, default=0
     """
@@ -87,6 +94,7 @@ class Engine:
         prior=None,
         surrogate=None,
         device_model=None,
+        fit=None,
         n_jobs=None,
         verbose=0,
     ):
@@ -101,6 +109,7 @@ class Engine:
         self.prior = prior
         self.surrogate = surrogate
         self.device_model = device_model
+        self.fit = fit
         self.n_jobs = n_jobs
         self.verbose = verbose
         self.caller = ModelCaller(fn, batch_size, n_outputs=n_outputs, binary=binary)
@@ -211,7 +220,9 @@ class Engine:
                 Y = self.device_model(plan.device_input(S, padded), index)
             model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
         else:
-            samples = np.asarray(S)[:b].transpose(0, 2, 1)
+            samples = np.asarray(S)[:b]
+            if not getattr(plan, "samples_major", False):
+                samples = samples.transpose(0, 2, 1)
             Y = self.caller.per_row(samples, index, plan.model_input(items))
             model_pred = Y[:, 0, :].copy()  # a view would keep all of Y alive
         labels = resolve_labels(self.labels, self.top_labels, model_pred)
@@ -228,6 +239,9 @@ class Engine:
     def _fit(self, plan, Z, Yl, labels, b, with_se):
         size, width = Z.shape[0], Z.shape[1]
         dtype = plan.dtype
+        if self.fit is not None:
+            w = plan.weights(Z).astype(dtype)
+            return self.fit(Z, Yl, w, pad_rows(labels, size))
         k = width if self.n_features is None else int(self.n_features)
         method = resolve_method(self.feature_selection, k)
         w = plan.weights(Z).astype(dtype)

@@ -11,10 +11,20 @@ from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "ModelCaller",
+    "PredictFnError",
+    "PredictFnOutputError",
     "PredictFnCloneMixin",
     "output_matrix",
     "resolve_predict_fn",
 ]
+
+
+class PredictFnError(RuntimeError):
+    """``predict_fn`` raised; the message names the rows it was called on."""
+
+
+class PredictFnOutputError(ValueError):
+    """``predict_fn`` returned something unusable (shape, type, NaN)."""
 
 
 def _is_estimator(obj):
@@ -168,8 +178,11 @@ class ModelCaller:
         inputs = block if self.make_input is None else self.make_input(block)
         try:
             out = self.fn(inputs)
+        except (PredictFnError, PredictFnOutputError) as exc:
+            # From a caller inside fn (Kernel SHAP's game): add where.
+            raise type(exc)(f"{exc} (for {where(start, start + rows - 1)})") from exc
         except Exception as exc:
-            raise RuntimeError(
+            raise PredictFnError(
                 f"predict_fn raised {type(exc).__name__} on "
                 f"{where(start, start + rows - 1)}: {exc}"
             ) from exc
@@ -180,23 +193,26 @@ class ModelCaller:
                 raise TypeError("complex numbers")
             out = out.astype(np.float64, copy=False)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
+            raise PredictFnOutputError(
                 f"predict_fn must return real numbers; got {kind} "
                 f"that numpy cannot convert to floats ({exc}), on "
                 f"{where(start, start + rows - 1)}."
             ) from exc
-        out = output_matrix(
-            out, rows, self.binary, f", on {where(start, start + rows - 1)}"
-        )
+        try:
+            out = output_matrix(
+                out, rows, self.binary, f", on {where(start, start + rows - 1)}"
+            )
+        except ValueError as exc:
+            raise PredictFnOutputError(str(exc)) from None
         if self.n_outputs is not None and out.shape[1] != self.n_outputs:
-            raise ValueError(
+            raise PredictFnOutputError(
                 f"predict_fn returned {out.shape[1]} outputs per row; it returned "
                 f"{self.n_outputs} when the explainer was fitted (on "
                 f"{where(start, start + rows - 1)})."
             )
         if not np.isfinite(out).all():
             bad = np.flatnonzero(~np.isfinite(out).all(axis=1))
-            raise ValueError(
+            raise PredictFnOutputError(
                 f"predict_fn returned NaN or infinity for {bad.size} of {rows} rows, "
                 f"on {where(start + bad[0], start + bad[-1])}."
             )
@@ -230,7 +246,10 @@ class ModelCaller:
         # One memory layout for every batch: a transposed view reaches BLAS
         # by another path than a copy and rounds otherwise, so the samples of
         # a row explained alone would get other outputs than in a batch.
+        # Read-only, like the device arrays they come from: a model that
+        # writes into its input is refused (it would corrupt other slices).
         X = np.ascontiguousarray(X)
+        X.flags.writeable = False
         b, n, d = X.shape
         rows = np.arange(b) if rows is None else np.asarray(rows)
 

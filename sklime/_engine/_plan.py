@@ -39,6 +39,10 @@ class Plan(Protocol):
         Items to explain (rows, images, texts).
     dtype : numpy dtype
         Precision of the samples, the weights and the surrogate fits.
+    samples_major : bool, optional
+        When true, :meth:`sample` returns ``S`` samples-major, ``(size, n,
+        m)``, as the model takes it (no transpose on the host); Kernel SHAP's
+        plan, whose model-space samples are wide.
     stream_dtype : {numpy.float32, numpy.float64}
         Precision of the uniform numbers :meth:`sample` takes. With float32
         the engine may pass the raw 32-bit words of the host generator
@@ -90,7 +94,7 @@ class Plan(Protocol):
 
         Returns
         -------
-        S : array of shape (size, m, n)
+        S : array of shape (size, m, n), or (size, n, m) if ``samples_major``
             Model-space samples (what :meth:`model_input` turns into the
             black box's input); for masks, the masks themselves.
         Z : array of shape (size, P, n)

@@ -237,9 +237,7 @@ class PerturbationExplainer(
         self._validate_params()
         with named_input("X"):
             if hasattr(self, "n_features_in_"):
-                X = validate_data(
-                    self, X, dtype=[np.float64, np.float32], reset=False
-                )
+                X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
             else:
                 X = check_array(X, dtype=[np.float64, np.float32])
         plan = self._plan(X)

@@ -1,0 +1,1 @@
+"""Kernel SHAP on sklime's engine: coalitions, the background game, the fit."""
