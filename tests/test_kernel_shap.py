@@ -320,3 +320,92 @@ def test_regressor_and_labels(diabetes):
     np.testing.assert_allclose(
         e.coef[:, 0], model.coef_ * (X[:3] - X[:30].mean(0)), rtol=1e-8, atol=1e-9
     )
+
+
+def test_coalition_scheme_weights_follow_the_shapley_kernel():
+    """Enumerated coalitions carry the kernel; sampled sizes follow its mass."""
+    from sklime._engine._precision import x64_scope
+    from sklime._sampling._random import row_bits
+    from sklime._shapley._coalitions import sampled_masks
+
+    M = 12
+    scheme = coalition_scheme(M, 400)
+    sizes = scheme.enumerated.sum(1)
+    kernel = (M - 1) / (
+        np.array([math.comb(M, int(s)) for s in sizes]) * sizes * (M - sizes)
+    )
+    np.testing.assert_allclose(
+        scheme.weights[: sizes.size] / kernel, scheme.weights[0] / kernel[0]
+    )
+    assert set(sizes) == {1, 11}  # size 1 and its complements fit in 400, not 2
+    np.testing.assert_allclose(scheme.weights.sum(), 1.0)
+    u = row_bits(0, np.zeros((1, 1)), (M // 2 + 1, 20000))
+    with x64_scope():
+        z = np.asarray(
+            sampled_masks(u, scheme.pair_sizes, scheme.pair_cdf, M, np.float64)
+        )[0]
+    np.testing.assert_array_equal(z[:, 0::2] + z[:, 1::2], 1)  # complements
+    counts = np.bincount(z.sum(0).astype(int), minlength=M + 1)
+    mass = np.array([(M - 1) / (s * (M - s)) for s in range(2, M - 1)])
+    np.testing.assert_allclose(
+        counts[2 : M - 1] / counts.sum(), mass / mass.sum(), atol=0.01
+    )
+    assert counts[:2].sum() == counts[M - 1 :].sum() == 0
+
+
+def test_paired_sampling_is_exact_for_pairwise_games():
+    rng = np.random.default_rng(0)
+    background, rows = rng.normal(size=(6, 9)), rng.normal(size=(3, 9))
+
+    def pairwise(A):
+        return (
+            A[:, 0] * A[:, 1]
+            + np.sin(A[:, 2]) * A[:, 3]
+            + np.tanh(A[:, 4])
+            + A[:, 5] * A[:, 8]
+        )
+
+    exact = (
+        KernelShapExplainer(pairwise, random_state=0).fit(background).transform(rows)
+    )
+    sampled = KernelShapExplainer(pairwise, n_samples=60, random_state=0).fit(
+        background
+    )
+    assert not coalition_scheme(9, 60).exact
+    np.testing.assert_allclose(sampled.transform(rows), exact, atol=1e-10)
+
+
+def test_waterfall_runs_from_the_base_value_to_the_prediction(cancer_lr, cancer):
+    import matplotlib.pyplot as plt
+
+    X, _, _ = cancer
+    explainer = KernelShapExplainer(cancer_lr, labels=1, n_samples=200, random_state=0)
+    e = explainer.fit(X[::20]).explain(X[:2])
+    ax = e.plot_waterfall(1, max_features=5)
+    bars = ax.patches
+    assert len(bars) == 5
+    assert bars[0].get_x() == pytest.approx(e.intercept[1, 0])
+    last = bars[-1]
+    np.testing.assert_allclose(last.get_x() + last.get_width(), e.local_pred[1, 0])
+    assert ax.get_yticklabels()[0].get_text() == "26 other features"
+    top = f"x{np.argmax(np.abs(e.coef[1, 0]))}"  # fitted on an array: x0, x1, ...
+    assert ax.get_yticklabels()[-1].get_text() == top
+    plt.close("all")
+
+
+def test_to_shap_gives_shap_the_values(cancer_lr, cancer):
+    shap = pytest.importorskip("shap")
+    X, _, _ = cancer
+    explainer = KernelShapExplainer(
+        cancer_lr, labels="all", n_samples=200, random_state=0
+    )
+    e = explainer.fit(X[::20]).explain(X[:3])
+    s = e.to_shap(label=1)
+    assert isinstance(s, shap.Explanation)
+    np.testing.assert_array_equal(s.values, e.coef[:, 1])
+    np.testing.assert_array_equal(s.base_values, e.intercept[:, 1])
+    np.testing.assert_array_equal(s.data, X[:3])
+    assert list(s.feature_names) == [f"x{j}" for j in range(30)]
+    np.testing.assert_allclose(
+        s.values.sum(1) + s.base_values, cancer_lr.predict_proba(X[:3])[:, 1]
+    )

@@ -321,6 +321,63 @@ class Explanation:
 
         return plot_bars(self, i, label, ax=ax, max_features=max_features)
 
+    def plot_waterfall(self, i=0, label=None, ax=None, max_features=10):
+        """Waterfall of one row: from the base value to the prediction.
+
+        Starts at ``intercept`` (the base value; ``E[f]`` for Kernel SHAP) and
+        adds each feature's value, largest ``|value|`` first, up to
+        ``local_pred``; the smallest ones share one bar. Meaningful where the
+        values add up to the prediction: Kernel SHAP, and LIME on binary
+        interpretable features (the discretized and group modes).
+
+        Parameters
+        ----------
+        i : int, default=0
+        label : int, default=None
+        ax : matplotlib Axes, default=None
+        max_features : int, default=10
+            Bars in all, the last one for the remaining features.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+        """
+        from .._display._waterfall import plot_waterfall
+
+        return plot_waterfall(self, i, label, ax=ax, max_features=max_features)
+
+    def to_shap(self, label=None):
+        """The values as a ``shap.Explanation``, for shap's own plots.
+
+        Parameters
+        ----------
+        label : int, default=None
+            One output; ``None`` takes each row's first explained label
+            (values ``(n_rows, n_features)``).
+
+        Returns
+        -------
+        shap.Explanation
+            ``values``, ``base_values`` (``intercept``), ``data`` (the rows'
+            values when the features are the columns) and
+            ``feature_names``.
+        """
+        try:
+            import shap
+        except ImportError as exc:
+            raise ImportError(
+                "Explanation.to_shap needs the shap package: pip install shap"
+            ) from exc
+        slots = np.array([self._slot(i, label) for i in range(len(self))])
+        rows = np.arange(len(self))
+        same_columns = self.data is not None and self.groups is None
+        return shap.Explanation(
+            values=self.coef[rows, slots],
+            base_values=self.intercept[rows, slots],
+            data=self.data if same_columns else None,
+            feature_names=[str(f) for f in self.feature_names],
+        )
+
     def plot_summary(self, label=None, *, max_features=10, kind="beeswarm", ax=None):
         """Summary of all rows' weights: a beeswarm (or heatmap) per feature.
 

@@ -144,17 +144,18 @@ def coalition_scheme(n_players, budget):
     return CoalitionScheme(M, enumerated, weights, n_sampled, rest, cdf)
 
 
-def sampled_masks(u, sizes, cdf, dtype):
+def sampled_masks(u, sizes, cdf, n_players, dtype):
     """The sampled coalitions of a chunk of items, from their uniforms.
 
     Parameters
     ----------
-    u : array of shape (size, M + 1, n_sampled)
-        Uniform numbers (or raw words); a pair uses the column of its first
-        coalition: one number for the size, ``M`` for the players (the
-        players join by selection sampling).
+    u : array of shape (size, R, n_sampled), ``2 * R >= M + 1``
+        Uniform numbers (or raw words); a pair uses the columns of its two
+        coalitions, ``M + 1`` of their numbers: one for the size, ``M`` for
+        the players (who join by selection sampling).
     sizes, cdf : arrays
         A scheme's ``pair_sizes`` and ``pair_cdf``.
+    n_players : int
     dtype : float dtype
 
     Returns
@@ -162,11 +163,12 @@ def sampled_masks(u, sizes, cdf, dtype):
     masks : jax array of shape (size, M, n_sampled)
         Feature-major, each pair's coalition next to its complement.
     """
-    u = as_uniform(jnp.asarray(u))[:, :, 0::2]
+    u = as_uniform(jnp.asarray(u))
+    u = jnp.concatenate([u[:, :, 0::2], u[:, :, 1::2]], axis=1)  # (size, 2R, pairs)
     cdf = jnp.asarray(cdf, u.dtype)
     k = jnp.minimum(jnp.searchsorted(cdf, u[:, 0, :], side="right"), cdf.size - 1)
     size = jnp.asarray(sizes)[k]  # (size, pairs)
-    z = _subsets(u[:, 1:, :], size).astype(dtype)  # (size, M, pairs)
+    z = _subsets(u[:, 1 : n_players + 1, :], size).astype(dtype)  # (size, M, pairs)
     pairs = jnp.stack([z, 1 - z], axis=-1)  # (size, M, pairs, 2)
     return pairs.reshape(z.shape[0], z.shape[1], -1)
 
