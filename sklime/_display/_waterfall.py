@@ -41,7 +41,7 @@ def plot_waterfall(explanation, i=0, label=None, ax=None, max_features=10):
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(items) + 1.6))
     starts = base + np.concatenate([[0.0], np.cumsum([w for _, w in items])[:-1]])
-    for row, ((name, w), start) in enumerate(zip(items, starts)):
+    for row, ((_, w), start) in enumerate(zip(items, starts)):
         y = len(items) - 1 - row
         ax.barh(y, w, left=start, color=POSITIVE if w > 0 else NEGATIVE, height=0.7)
         ax.annotate(

@@ -15,6 +15,7 @@ __all__ = [
     "PredictFnOutputError",
     "PredictFnCloneMixin",
     "output_matrix",
+    "output_mode",
     "resolve_predict_fn",
 ]
 
@@ -124,6 +125,40 @@ def resolve_predict_fn(predict_fn, mode, owner="LimeExplainer"):
         "predict_fn must be a callable or a fitted estimator, got "
         f"{type(predict_fn).__name__}."
     )
+
+
+def output_mode(mode, n_columns):
+    """What a black box with ``n_columns`` outputs is, under ``mode``.
+
+    Parameters
+    ----------
+    mode : {"auto", "classification", "regression"}
+    n_columns : int
+        Columns of its answer on a probe (1 for a 1-D answer).
+
+    Returns
+    -------
+    mode_ : {"classification", "regression"}
+        ``"auto"`` is classification for two columns or more.
+    binary : bool
+        A classifier answering one column: the probability of class 1.
+    n_outputs : int
+        Outputs explained (2 for ``binary``).
+
+    Examples
+    --------
+    >>> output_mode("auto", 1), output_mode("classification", 1)
+    (('regression', False, 1), ('classification', True, 2))
+    """
+    if mode == "auto":
+        mode = "classification" if n_columns >= 2 else "regression"
+    if mode == "regression" and n_columns != 1:
+        raise ValueError(
+            f"mode='regression' needs a single output per row; predict_fn "
+            f"returned {n_columns}."
+        )
+    binary = mode == "classification" and n_columns == 1
+    return mode, binary, 2 if binary else n_columns
 
 
 class PredictFnCloneMixin:

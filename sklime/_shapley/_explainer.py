@@ -28,7 +28,12 @@ from .._engine._device_model import DeviceModel
 from .._engine._engine import Engine
 from .._engine._estimator import ENGINE_PARAMETERS, FidelityScoreMixin
 from .._engine._labels import label_indices
-from .._engine._model import ModelCaller, PredictFnCloneMixin, resolve_predict_fn
+from .._engine._model import (
+    ModelCaller,
+    PredictFnCloneMixin,
+    output_mode,
+    resolve_predict_fn,
+)
 from .._engine._precision import x64_scope
 from .._engine._validation import named_input
 from .._explanation._explanation import Explanation
@@ -231,19 +236,9 @@ class KernelShapExplainer(
             out = ModelCaller(fn, None, make_input=enc.decode)(
                 self.background_, what="background rows"
             )
-        if self.mode == "auto":
-            self.mode_ = "classification" if out.shape[1] >= 2 else "regression"
-        else:
-            self.mode_ = self.mode
-        if self.mode_ == "regression" and out.shape[1] != 1:
-            raise ValueError(
-                f"mode='regression' needs a single output per row; predict_fn "
-                f"returned {out.shape[1]}."
-            )
-        self._binary = self.mode_ == "classification" and out.shape[1] == 1
+        self.mode_, self._binary, self.n_outputs_ = output_mode(self.mode, out.shape[1])
         if self._binary:
             out = np.column_stack([1 - out[:, 0], out[:, 0]])
-        self.n_outputs_ = out.shape[1]
         mean = self.background_weights_ @ out
         if self.link == "logit" and (self.mode_ != "classification"):
             raise ValueError(

@@ -28,6 +28,7 @@ from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
     check_probabilities,
+    output_mode,
     resolve_predict_fn,
 )
 from .._engine._precision import x64_scope
@@ -360,17 +361,9 @@ class LimeExplainer(
             probe = ModelCaller(fn, n, make_input=enc.decode)(
                 X[: min(n, 2)], what="training rows"
             )
-        if self.mode == "auto":
-            self.mode_ = "classification" if probe.shape[1] >= 2 else "regression"
-        else:
-            self.mode_ = self.mode
-        self._binary = self.mode_ == "classification" and probe.shape[1] == 1
-        self.n_outputs_ = 2 if self._binary else probe.shape[1]
-        if self.mode_ == "regression" and probe.shape[1] != 1:
-            raise ValueError(
-                f"mode='regression' needs a single output per row; predict_fn "
-                f"returned {probe.shape[1]}."
-            )
+        self.mode_, self._binary, self.n_outputs_ = output_mode(
+            self.mode, probe.shape[1]
+        )
         self.output_names_ = output_names
         self._prior = prior_table(self.prior, self.n_outputs_, p)
         if self.jax_model:
