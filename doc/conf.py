@@ -62,3 +62,19 @@ sphinx_gallery_conf = {
 }
 
 warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
+
+
+def _skip_metadata_requests(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated ``set_fit_request`` and kin.
+
+    scikit-learn adds them to estimators whose ``fit`` takes
+    ``sample_weight``; their docstrings point into scikit-learn's own
+    glossary, which this site does not have.
+    """
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return skip
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_requests)

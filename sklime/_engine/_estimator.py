@@ -13,6 +13,8 @@ import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._sampling._random import base_seed
+from .._shapley._masks import ShapleyMasks
+from .._shapley._solve import kernel_shap_fit
 from .._surrogate._selection import METHODS
 from ._device_model import DeviceModel
 from ._engine import Engine
@@ -99,11 +101,19 @@ class ItemExplainerMixin(FidelityScoreMixin):
         return self
 
     def _explain_plan(self, plan, batch_size):
-        """Run the engine on ``plan``: the result dict and the output names."""
+        """Run the engine on ``plan``: the result dict and the output names.
+
+        With ``kernel="shapley"`` the plan's masks become Kernel SHAP's
+        coalitions and the surrogate its constrained fit.
+        """
         fn, output_names = self._black_box()
+        n_samples, fit = self.n_samples, None
+        if getattr(self, "kernel", None) == "shapley":
+            plan = ShapleyMasks(plan, self.n_samples)
+            n_samples, fit = plan.n_samples, kernel_shap_fit
         engine = Engine(
             fn,
-            n_samples=self.n_samples,
+            n_samples=n_samples,
             seed=base_seed(self.random_state),
             alpha=self.alpha,
             feature_selection=self.feature_selection,
@@ -113,6 +123,7 @@ class ItemExplainerMixin(FidelityScoreMixin):
             batch_size=batch_size,
             surrogate=getattr(self, "surrogate", None),
             device_model=DeviceModel(fn, False) if self.jax_model else None,
+            fit=fit,
             n_jobs=self.n_jobs,
             verbose=self.verbose,
         )

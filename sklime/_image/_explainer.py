@@ -63,6 +63,17 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         Perturbed images per explained image (the image included).
     kernel_width : float, default=0.25
         Width of the kernel on the mask distances.
+    kernel : {"exponential", "shapley"}, default="exponential"
+        ``"exponential"`` is LIME: random masks, the exponential kernel of
+        their distance, a ridge surrogate. ``"shapley"`` is Kernel SHAP with
+        the superpixels as players and the hidden colour as the baseline: sample 1
+        hides every superpixel (its output is the base value, the
+        ``intercept``), ``n_samples`` further coalitions follow ``shap``'s
+        scheme (all of them when ``2**p - 2 <= n_samples``: exact values),
+        and the values, fitted under the efficiency constraint, add up to
+        the image's output minus the base value; ``kernel_width``,
+        ``metric``, ``alpha``, ``feature_selection`` and ``n_features`` are
+        then not used. See :ref:`kernel_shap`.
     metric : {"cosine", "euclidean"}, default="cosine"
         Distance between a sample's mask and the all-on mask.
     labels : int, array-like of int, "all" or None, default=None
@@ -129,6 +140,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         "hide_color": [Real, "array-like", None],
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "kernel_width": [Interval(Real, 0, None, closed="neither")],
+        "kernel": [StrOptions({"exponential", "shapley"})],
         "metric": [StrOptions({"cosine", "euclidean"})],
         "top_labels": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
@@ -142,6 +154,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         hide_color=None,
         n_samples=1000,
         kernel_width=0.25,
+        kernel="exponential",
         metric="cosine",
         labels=None,
         batch_size="auto",
@@ -159,6 +172,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self.hide_color = hide_color
         self.n_samples = n_samples
         self.kernel_width = kernel_width
+        self.kernel = kernel
         self.metric = metric
         self.labels = labels
         self.batch_size = batch_size

@@ -43,27 +43,9 @@ from .._tabular._groups import resolve_groups
 from ._coalitions import coalition_scheme
 from ._game import DeviceGame, HostGame, summarise_background
 from ._plan import ShapleyPlan
-from ._solve import shapley_fit
+from ._solve import LINKS, kernel_shap_fit
 
 __all__ = ["KernelShapExplainer"]
-
-#: Probabilities are clipped to ``[_EPS, 1 - _EPS]`` before the logit.
-_EPS = 1e-15
-
-
-def _logit(p):
-    p = jnp.clip(p, _EPS, 1 - _EPS)
-    return jnp.log(p) - jnp.log1p(-p)
-
-
-#: ``link`` functions (``shap``'s ``identity`` and ``logit``); None: identity.
-_LINKS = {"identity": None, "logit": _logit}
-
-
-def _kernel_shap_fit(Z, Y, w, labels, *, base, link):
-    """The engine's fit for Kernel SHAP: the constrained least squares."""
-    return shapley_fit(Z, Y, w, jnp.asarray(base[labels], Y.dtype), link=_LINKS[link])
-
 
 class KernelShapExplainer(
     FidelityScoreMixin, PredictFnCloneMixin, TransformerMixin, BaseEstimator
@@ -131,7 +113,7 @@ class KernelShapExplainer(
     output_names_ : ndarray or None
         The classifier's ``classes_`` when known.
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Defined when ``X`` at ``fit`` has column names.
 
     See Also
@@ -158,7 +140,7 @@ class KernelShapExplainer(
         "mode": [StrOptions({"auto", "classification", "regression"})],
         "n_samples": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_background": [Interval(Integral, 1, None, closed="left")],
-        "link": [StrOptions(set(_LINKS))],
+        "link": [StrOptions(set(LINKS))],
         "feature_groups": [dict, "array-like", None],
     }
 
@@ -244,7 +226,7 @@ class KernelShapExplainer(
             raise ValueError(
                 "link='logit' explains probabilities: it needs a classifier."
             )
-        link = _LINKS[self.link] or (lambda y: y)
+        link = LINKS[self.link] or (lambda y: y)
         with x64_scope():
             self.expected_value_ = np.asarray(link(jnp.asarray(mean)))
         if self.jax_model:
@@ -305,7 +287,7 @@ class KernelShapExplainer(
             Xe = self._encoder.encode(X, getattr(self, "feature_names_in_", None))
         scheme = coalition_scheme(self._player_names.size, self._budget())
         plan = ShapleyPlan(Xe, scheme, self._players, self.background_)
-        parts = self._engine(scheme.n_coalitions + 1).run(plan)
+        parts = self._engine(scheme.n_coalitions + 2).run(plan)
         return Explanation(
             parts["coef"],
             parts["intercept"],
@@ -340,7 +322,7 @@ class KernelShapExplainer(
             n_outputs=self.n_outputs_,
             batch_size=None if rows is None else max(1, rows // B),
             device_model=device,
-            fit=partial(_kernel_shap_fit, base=self.expected_value_, link=self.link),
+            fit=partial(kernel_shap_fit, link=self.link),
             n_jobs=self.n_jobs,
             verbose=self.verbose,
         )

@@ -1,7 +1,8 @@
 """ShapleyPlan: the :class:`~sklime._engine._plan.Plan` of Kernel SHAP on rows.
 
 Interpretable samples are coalition masks over the players (columns, or
-groups of columns); sample 0 is the full coalition (the row itself). The
+groups of columns); sample 0 is the full coalition (the row itself), sample
+1 the empty one (the background alone: the base value). The
 model-space sample of a coalition is its ``B`` model rows side by side
 (``B * d`` numbers: the row's values on the coalition's columns, a
 background row's elsewhere), samples-major, which the game (:mod:`._game`)
@@ -44,7 +45,7 @@ class ShapleyPlan:
         self.players = np.asarray(players)
         self.n_items = X.shape[0]
         self.dtype = np.dtype(np.float64)
-        self._weights = np.concatenate([[0.0], scheme.weights])
+        self._weights = np.concatenate([[0.0, 0.0], scheme.weights])
 
     def widths(self):
         return np.full(self.n_items, self.scheme.n_players)
@@ -98,10 +99,11 @@ def _coalition_samples(u, x, background, enumerated, sizes, cdf, players, n_samp
     size, (M, n_enum) = x.shape[0], enumerated.shape
     parts = [
         jnp.ones((size, M, 1), x.dtype),
+        jnp.zeros((size, M, 1), x.dtype),
         jnp.broadcast_to(enumerated, (size, M, n_enum)),
     ]
     if n_sampled:
-        parts.append(sampled_masks(u[:, :, n_enum:], sizes, cdf, M, x.dtype))
+        parts.append(sampled_masks(u[:, :, n_enum + 1 :], sizes, cdf, M, x.dtype))
     Z = jnp.concatenate(parts, axis=2)
     columns = jnp.swapaxes(Z[:, jnp.asarray(players), :], 1, 2) > 0.5  # (size, n, d)
     S = jnp.where(columns[:, :, None, :], x[:, None, None, :], background[None, None])

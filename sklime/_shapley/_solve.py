@@ -16,25 +16,40 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
-__all__ = ["shapley_fit"]
+__all__ = ["LINKS", "kernel_shap_fit", "shapley_fit"]
+
+#: Probabilities are clipped to ``[_EPS, 1 - _EPS]`` before the logit.
+_EPS = 1e-15
+
+
+def _logit(p):
+    p = jnp.clip(p, _EPS, 1 - _EPS)
+    return jnp.log(p) - jnp.log1p(-p)
+
+
+#: ``link`` functions (``shap``'s ``identity`` and ``logit``); None: identity.
+LINKS = {"identity": None, "logit": _logit}
+
+
+def kernel_shap_fit(Z, Y, w, labels, *, link="identity"):
+    """The engine's fit (``Engine(fit=...)``) for Kernel SHAP."""
+    return shapley_fit(Z, Y, w, link=LINKS[link])
 
 
 @partial(jax.jit, static_argnames=("link",))
-def shapley_fit(Z, Y, w, base, link=None):
+def shapley_fit(Z, Y, w, link=None):
     """Kernel SHAP values of a chunk of items.
 
     Parameters
     ----------
     Z : array of shape (size, P, n)
         Feature-major coalition masks; sample 0 is the full coalition (1
-        for every real player, 0 for padding).
+        for every real player, 0 for padding), sample 1 the empty one.
     Y : array of shape (size, n, L)
         Coalition values.
     w : array of shape (size, n)
-        Kernel weights (``w[:, 0]`` is not used: the full coalition enters
-        through the constraint).
-    base : array of shape (size, L)
-        ``v(none)`` of every label, in link space.
+        Kernel weights (those of samples 0 and 1 are not used: the full and
+        the empty coalition enter through the constraint and the base).
     link : callable, default=None
         Applied to ``Y`` first (``None``: identity).
 
@@ -42,14 +57,15 @@ def shapley_fit(Z, Y, w, base, link=None):
     -------
     dict
         ``coef (size, L, P)``: the values; ``intercept (size, L)``: the
-        base; ``local_pred``: base plus the sum of the values (``v(all)``
+        base ``v(none)``; ``local_pred``: base plus the sum of the values (``v(all)``
         to rounding); ``score``: weighted R^2 of the linear game on the
         sampled coalitions.
     """
     if link is not None:
         Y = link(Y)
     m = Z[:, :, 0]
-    w = w.at[:, 0].set(0)
+    w = w.at[:, :2].set(0)
+    base = Y[:, 1, :]
     y = Y - base[:, None, :]
     delta = y[:, 0, :]  # (size, L)
     Zw = Z * w[:, None, :]

@@ -4,7 +4,7 @@ import re
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._engine._estimator import (
     ENGINE_PARAMETERS,
@@ -57,6 +57,17 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         Perturbed texts per explained text (the text included).
     kernel_width : float, default=25
         Width of the kernel on the distances (cosine distance times 100).
+    kernel : {"exponential", "shapley"}, default="exponential"
+        ``"exponential"`` is LIME: random masks, the exponential kernel of
+        their distance, a ridge surrogate. ``"shapley"`` is Kernel SHAP with
+        the words as players and the removed word as the baseline: sample 1
+        hides every word (its output is the base value, the
+        ``intercept``), ``n_samples`` further coalitions follow ``shap``'s
+        scheme (all of them when ``2**p - 2 <= n_samples``: exact values),
+        and the values, fitted under the efficiency constraint, add up to
+        the text's output minus the base value; ``kernel_width``,
+        ``alpha``, ``feature_selection`` and ``n_features`` are
+        then not used. See :ref:`kernel_shap`.
     labels : int, array-like of int, "all" or None, default=None
         Outputs explained: ``None`` is each text's predicted class (``lime``
         explains class 1 by default); ints are output indices; ``"all"``
@@ -114,6 +125,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         "mask_string": [str, None],
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "kernel_width": [Interval(Real, 0, None, closed="neither")],
+        "kernel": [StrOptions({"exponential", "shapley"})],
         "top_labels": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left")],
     }
@@ -127,6 +139,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         mask_string=None,
         n_samples=5000,
         kernel_width=25,
+        kernel="exponential",
         labels=None,
         random_state=None,
         top_labels=None,
@@ -144,6 +157,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self.mask_string = mask_string
         self.n_samples = n_samples
         self.kernel_width = kernel_width
+        self.kernel = kernel
         self.labels = labels
         self.random_state = random_state
         self.top_labels = top_labels
