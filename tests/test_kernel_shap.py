@@ -407,5 +407,7 @@ def test_to_shap_gives_shap_the_values(cancer_lr, cancer):
     np.testing.assert_array_equal(s.data, X[:3])
     assert list(s.feature_names) == [f"x{j}" for j in range(30)]
     np.testing.assert_allclose(
-        s.values.sum(1) + s.base_values, cancer_lr.predict_proba(X[:3])[:, 1], atol=1e-12
+        s.values.sum(1) + s.base_values,
+        cancer_lr.predict_proba(X[:3])[:, 1],
+        atol=1e-12,
     )

@@ -41,8 +41,12 @@ def image():
 
 def test_image_shapley_values_are_exact_with_few_superpixels(image):
     explainer = ImageExplainer(
-        _image_model, segmentation=_stripes, hide_color=0, kernel="shapley",
-        labels=1, random_state=0,
+        _image_model,
+        segmentation=_stripes,
+        hide_color=0,
+        kernel="shapley",
+        labels=1,
+        random_state=0,
     )
     e = explainer.explain(image)
     segments = _stripes(image)
@@ -59,8 +63,12 @@ def test_image_shapley_values_are_exact_with_few_superpixels(image):
 def test_image_shapley_sampled_is_efficient_and_batch_invariant(image):
     fine = lambda im: np.arange(im.shape[0] * im.shape[1]).reshape(im.shape[:2]) % 14  # noqa: E731
     explainer = ImageExplainer(
-        _image_model, segmentation=fine, kernel="shapley", n_samples=100,
-        labels="all", random_state=0,
+        _image_model,
+        segmentation=fine,
+        kernel="shapley",
+        n_samples=100,
+        labels="all",
+        random_state=0,
     )
     images = np.stack([image, image[::-1], image])
     e = explainer.explain(images)
@@ -73,8 +81,10 @@ def test_image_shapley_sampled_is_efficient_and_batch_invariant(image):
 def _text_model(texts):
     def score(t):
         words = t.split()
-        return ("good" in words) * ("very" in words) + 0.5 * ("fine" in words) - (
-            "bad" in words
+        return (
+            ("good" in words) * ("very" in words)
+            + 0.5 * ("fine" in words)
+            - ("bad" in words)
         )
 
     p = 1 / (1 + np.exp(-np.array([score(t) for t in texts], dtype=float)))
@@ -100,10 +110,14 @@ def test_text_shapley_values_are_exact_with_few_words():
 
 def test_texts_of_other_lengths_in_one_call():
     texts = ["good", "very good movie", "bad bad fine film with a very good cast"]
-    explainer = TextExplainer(_text_model, kernel="shapley", n_samples=40, random_state=0)
+    explainer = TextExplainer(
+        _text_model, kernel="shapley", n_samples=40, random_state=0
+    )
     e = explainer.explain(texts)
     out = _text_model(texts)
     np.testing.assert_allclose(e.local_pred[:, 0], out[np.arange(3), e.labels[:, 0]])
     for i in range(3):
         alone = explainer.explain(texts[i : i + 1])
-        np.testing.assert_array_equal(alone.coef[0], e.coef[i, :, : alone.coef.shape[2]])
+        np.testing.assert_array_equal(
+            alone.coef[0], e.coef[i, :, : alone.coef.shape[2]]
+        )

@@ -47,6 +47,7 @@ from ._solve import LINKS, kernel_shap_fit
 
 __all__ = ["KernelShapExplainer"]
 
+
 class KernelShapExplainer(
     FidelityScoreMixin, PredictFnCloneMixin, TransformerMixin, BaseEstimator
 ):

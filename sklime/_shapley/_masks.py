@@ -79,7 +79,9 @@ class ShapleyMasks:
             )
             parts.append(jnp.pad(drawn, ((0, 0), (0, width - p), (0, 0))))
         if fill:
-            parts.append(jnp.broadcast_to(jnp.asarray(fixed[:, :1], dtype), (1, width, fill)))
+            parts.append(
+                jnp.broadcast_to(jnp.asarray(fixed[:, :1], dtype), (1, width, fill))
+            )
         Z = jnp.concatenate(parts, axis=2)
         Z = jnp.broadcast_to(Z, (len(items),) + Z.shape[1:])
         return Z, Z

@@ -32,6 +32,18 @@ from ._bins import (
 __all__ = ["DISCRETIZERS", "Discretizer", "fit_discretizer"]
 
 
+#: The per-feature arrays of a fitted Discretizer, in ``bin_statistics`` order
+#: after the edges.
+_BIN_ATTRIBUTES = (
+    "bin_edges_",
+    "bin_means_",
+    "bin_stds_",
+    "bin_mins_",
+    "bin_maxs_",
+    "bin_frequencies_",
+)
+
+
 class Discretizer(TransformerMixin, BaseEstimator):
     """Bin continuous features as ``lime`` does, and sample values inside bins.
 
@@ -172,52 +184,32 @@ class Discretizer(TransformerMixin, BaseEstimator):
                     f"{type_of_target(y)!r} target."
                 )
         rng = check_random_state(self.random_state)
-        attrs = {
-            k: np.empty(d, dtype=object)
-            for k in (
-                "bin_edges_",
-                "bin_means_",
-                "bin_stds_",
-                "bin_mins_",
-                "bin_maxs_",
-                "bin_frequencies_",
-                "categories_",
-            )
-        }
-        n_bins = np.zeros(d, dtype=int)
+        for key in _BIN_ATTRIBUTES + ("categories_",):
+            setattr(self, key, np.empty(d, dtype=object))
+        self.n_bins_ = np.zeros(d, dtype=int)
         is_cat = np.zeros(d, dtype=bool)
         is_cat[categorical] = True
         for j in range(d):
             col = X[:, j].astype(np.float64)
             if is_cat[j]:
                 values, counts = np.unique(col, return_counts=True)
-                attrs["categories_"][j] = values
-                attrs["bin_frequencies_"][j] = counts / n
-                n_bins[j] = values.size
-                continue
-            if self.strategy == "quantile":
-                edges = quantile_edges(col, self.n_bins)
+                self.categories_[j] = values
+                self.bin_frequencies_[j] = counts / n
+                self.n_bins_[j] = values.size
+            elif self.strategy == "quantile":
+                self._set_edges(j, col, quantile_edges(col, self.n_bins))
             else:
-                edges = entropy_edges(col, y, self.n_bins, rng)
-            stats = bin_statistics(col, edges)
-            attrs["bin_edges_"][j] = edges
-            for key, value in zip(
-                (
-                    "bin_means_",
-                    "bin_stds_",
-                    "bin_mins_",
-                    "bin_maxs_",
-                    "bin_frequencies_",
-                ),
-                stats,
-            ):
-                attrs[key][j] = value
-            n_bins[j] = edges.size + 1
-        for key, value in attrs.items():
-            setattr(self, key, value)
-        self.n_bins_ = n_bins
+                self._set_edges(j, col, entropy_edges(col, y, self.n_bins, rng))
         self.categorical_features_ = categorical
         return self
+
+    def _set_edges(self, j, col, edges):
+        """Bin feature ``j`` at ``edges``: its edges and per-bin statistics."""
+        edges = np.unique(np.asarray(edges, dtype=np.float64))
+        self.bin_edges_[j] = edges
+        for key, value in zip(_BIN_ATTRIBUTES[1:], bin_statistics(col, edges)):
+            getattr(self, key)[j] = value
+        self.n_bins_[j] = edges.size + 1
 
     def _check_is_cat(self):
         is_cat = np.zeros(self.n_features_in_, dtype=bool)
