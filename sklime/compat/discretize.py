@@ -7,7 +7,8 @@ per-bin statistics and the in-bin draws are :class:`sklime.Discretizer`'s.
 Differences from ``lime``, on purpose: an empty bin's mean is the middle of
 its bounds (``lime``: 0) and its standard deviation 0 (``lime``: 1e-11); a
 bin whose bounds are equal undiscretizes to that value (``lime`` returns its
-z-score); bad input raises an error that names the argument.
+z-score); bin names get more decimals where ``lime``'s ``%.2f`` would print
+two edges alike; bad input raises an error that names the argument.
 """
 
 import numpy as np
@@ -181,25 +182,11 @@ class QuartileDiscretizer(BaseDiscretizer):
 
     _strategy = ("quantile", 4)
 
-    def __init__(
-        self, data, categorical_features, feature_names, labels=None, random_state=None
-    ):
-        super().__init__(
-            data, categorical_features, feature_names, labels, random_state
-        )
-
 
 class DecileDiscretizer(BaseDiscretizer):
     """Decile bins (``lime.discretize.DecileDiscretizer``)."""
 
     _strategy = ("quantile", 10)
-
-    def __init__(
-        self, data, categorical_features, feature_names, labels=None, random_state=None
-    ):
-        super().__init__(
-            data, categorical_features, feature_names, labels, random_state
-        )
 
 
 class EntropyDiscretizer(BaseDiscretizer):
