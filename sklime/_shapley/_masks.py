@@ -41,6 +41,7 @@ class ShapleyMasks:
         self.budget = int(budget)
         self.n_samples = shapley_sample_count(plan.widths(), self.budget)
         self._schemes = {}
+        self._layouts = {}
 
     def __getattr__(self, name):  # widths, chunks, streams, model input: the plan's
         return getattr(self.plan, name)
@@ -55,6 +56,11 @@ class ShapleyMasks:
 
     def _layout(self, p, width):
         """The fixed masks ``(width, k)`` and weights ``(n,)`` of a ``p``-player item."""
+        if (p, width) not in self._layouts:
+            self._layouts[p, width] = self._build_layout(p, width)
+        return self._layouts[p, width]
+
+    def _build_layout(self, p, width):
         scheme = self._scheme(p)
         fixed = np.zeros((width, 2 + scheme.enumerated.shape[0]))
         fixed[:p, 0] = 1

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine._precision import x64_scope
 from .._engine._shapes import chunk_rows
 from ._coalitions import sampled_masks
 
@@ -46,6 +47,14 @@ class ShapleyPlan:
         self.n_items = X.shape[0]
         self.dtype = np.dtype(np.float64)
         self._weights = np.concatenate([[0.0, 0.0], scheme.weights])
+        self._players = tuple(self.players.tolist())
+        with x64_scope():  # the per-run constants, on the device once
+            self._tables = (
+                jnp.asarray(background, self.dtype),
+                jnp.asarray(scheme.enumerated.T, self.dtype),
+                jnp.asarray(scheme.pair_sizes),
+                jnp.asarray(scheme.pair_cdf, np.float32),
+            )
 
     def widths(self):
         return np.full(self.n_items, self.scheme.n_players)
@@ -69,16 +78,12 @@ class ShapleyPlan:
         return width // 2 + 1  # a pair's two columns hold its M + 1 numbers
 
     def sample(self, u, items, width):
-        scheme = self.scheme
         return _coalition_samples(
             jnp.asarray(u),
             jnp.asarray(self.X[items], self.dtype),
-            jnp.asarray(self.background, self.dtype),
-            jnp.asarray(scheme.enumerated.T, self.dtype),
-            jnp.asarray(scheme.pair_sizes),
-            jnp.asarray(scheme.pair_cdf, np.float32),
-            players=tuple(self.players.tolist()),
-            n_sampled=scheme.n_sampled,
+            *self._tables,
+            players=self._players,
+            n_sampled=self.scheme.n_sampled,
         )
 
     def model_input(self, items):

@@ -95,11 +95,11 @@ class BaseDiscretizer:
         strategy, n_bins = self._strategy
         self.discretizer_ = Discretizer(
             n_bins=n_bins,
-            strategy="quantile" if strategy == "custom" else strategy,
+            strategy=strategy,
             categorical_features=categorical or None,
             random_state=self.random_state,
         ).fit(data, labels)
-        if strategy == "custom" or type(self).bins is not _LIME_BINS.get(type(self)):
+        if type(self).bins is not BaseDiscretizer.bins:  # a subclass's own bins
             for j, edges in zip(self.to_discretize, self.bins(data, labels)):
                 self.discretizer_._set_edges(j, data[:, j], edges)
         if data_stats:
@@ -212,7 +212,7 @@ class StatsDiscretizer(BaseDiscretizer):
     ``data_stats["bins"]`` maps a feature index to its interior edges.
     """
 
-    _strategy = ("custom", 4)
+    _strategy = ("quantile", 4)  # replaced by data_stats["bins"]
 
     def __init__(
         self,
@@ -233,16 +233,3 @@ class StatsDiscretizer(BaseDiscretizer):
 
     def bins(self, data, labels):
         return [np.asarray(self.data_stats["bins"][j]) for j in self.to_discretize]
-
-
-#: The built-in discretizers' own ``bins`` (a subclass that overrides it
-#: gets its edges from its override).
-_LIME_BINS = {
-    cls: BaseDiscretizer.bins
-    for cls in (
-        BaseDiscretizer,
-        QuartileDiscretizer,
-        DecileDiscretizer,
-        EntropyDiscretizer,
-    )
-}
