@@ -471,3 +471,34 @@ def test_user_surrogate_is_fitted_for_real_rows_only(cancer, cancer_lr):
     assert len(fits) == 3
     fast = LimeExplainer(cancer_lr, n_samples=200, random_state=0).fit(X).explain(X[:3])
     np.testing.assert_allclose(exp.coef, fast.coef, rtol=1e-6, atol=1e-9)
+
+
+def test_scipy_sparse_input_is_explained_as_the_dense_rows(cancer, cancer_lr):
+    import scipy.sparse as sp
+
+    X, _, _ = cancer
+    dense = LimeExplainer(cancer_lr, n_samples=300, random_state=0).fit(X)
+    sparse = LimeExplainer(cancer_lr, n_samples=300, random_state=0).fit(
+        sp.csr_matrix(X)
+    )
+    for rows in (sp.csr_matrix(X[:3]), sp.csc_array(X[:3])):
+        np.testing.assert_array_equal(sparse.transform(rows), dense.transform(X[:3]))
+    assert sparse.__sklearn_tags__().input_tags.sparse
+
+
+def test_class_names_name_the_outputs(cancer, cancer_lr):
+    X, _, _ = cancer
+    fn = cancer_lr.predict_proba  # a callable: no classes_ to name the outputs
+    exp = (
+        LimeExplainer(
+            fn, n_samples=200, class_names=["malignant", "benign"], random_state=0
+        )
+        .fit(X)
+        .explain(X[:1])
+    )
+    assert exp.label_name(0) == ("malignant", "benign")[int(exp.labels[0, 0])]
+    assert "malignant" in exp.to_html() or "benign" in exp.to_html()
+    plain = LimeExplainer(fn, n_samples=200, random_state=0).fit(X).explain(X[:1])
+    assert plain.label_name(0) == str(int(plain.labels[0, 0]))
+    with pytest.raises(ValueError, match="class_names must name the 2 outputs"):
+        LimeExplainer(fn, class_names=["a", "b", "c"]).fit(X)

@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from sklime import (
+    LimeExplainer,
     apply_masks,
     sample_binned,
     sample_categorical,
@@ -713,3 +714,58 @@ def test_binned_bad_frequencies(frequencies):
             upper,
             5,
         )
+
+
+# -- Latin hypercube (sampler="lhs", lime's sampling_method="lhs") ------------
+
+
+def test_latin_hypercube_fills_every_stratum_once(rng):
+    from sklime._sampling._lhs import latin_hypercube
+
+    m = 97
+    u = np.asarray(
+        latin_hypercube(
+            rng.random((3, 4, m), "float32"), rng.random((3, 4, m), "float32")
+        )
+    )
+    strata = np.sort(np.floor(u * m), axis=-1)
+    np.testing.assert_array_equal(strata, np.broadcast_to(np.arange(m), u.shape))
+    assert (u >= 0).all() and (u < 1).all()
+    # The order of the strata is random: columns differ.
+    assert not np.array_equal(u[0, 0], u[0, 1])
+
+
+def test_lhs_sampler_stratifies_each_rows_gaussian_columns(cancer, cancer_lr):
+    X, _, _ = cancer
+    n = 401
+    est = LimeExplainer(
+        cancer_lr, discretizer=None, sampler="lhs", n_samples=n, random_state=0
+    ).fit(X)
+    _, Z = est._neighbourhood(X[:2])  # (b, n, d), standardised, sample 0 = row
+    u = stats.norm.cdf(Z[:, 1:, :])  # the uniforms behind the Gaussians
+    strata = np.sort(np.floor(u * (n - 1)), axis=1)
+    expected = np.arange(n - 1)[None, :, None]
+    np.testing.assert_array_equal(strata, np.broadcast_to(expected, strata.shape))
+    # A linear model's explanation is lime's: same target as sampler="lime".
+    lime_coef = (
+        LimeExplainer(cancer_lr, discretizer=None, n_samples=4000, random_state=0)
+        .fit(X)
+        .explain(X[:2])
+        .coef
+    )
+    lhs_coef = (
+        LimeExplainer(
+            cancer_lr, discretizer=None, sampler="lhs", n_samples=4000, random_state=0
+        )
+        .fit(X)
+        .explain(X[:2])
+        .coef
+    )
+    assert np.corrcoef(lime_coef.ravel(), lhs_coef.ravel())[0, 1] > 0.95
+
+
+def test_lhs_sampler_refuses_auto_samples_and_groups(cancer, cancer_lr):
+    X, _, _ = cancer
+    for params in ({"n_samples": "auto"}, {"feature_groups": [0] * 15 + [1] * 15}):
+        with pytest.raises(ValueError, match="sampler='lhs'"):
+            LimeExplainer(cancer_lr, sampler="lhs", **params).fit(X)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ._weights import label_weights
 
-__all__ = ["global_importance", "submodular_pick"]
+__all__ = ["global_importance", "greedy_cover", "submodular_pick"]
 
 
 def global_importance(explanation, method="normlime"):
@@ -95,6 +95,22 @@ def submodular_pick(explanation, n_picks, label=None):
     [0, 2]
     """
     W, _ = label_weights(explanation, label, every_row=True)
+    return greedy_cover(W, n_picks)
+
+
+def greedy_cover(W, n_picks, ties="first"):
+    """SP-LIME's greedy pick of rows of the weight matrix ``W`` (n, p).
+
+    Ties go to the first row, or the last with ``ties="last"`` (``lime``'s
+    rule). See :func:`submodular_pick`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> greedy_cover(np.array([[1.0, 0.0], [0.0, 4.0], [1.0, 1.0]]), 2).tolist()
+    [2, 0]
+    """
+    W = np.asarray(W, dtype=float)
     n = W.shape[0]
     if not isinstance(n_picks, Integral) or not 1 <= n_picks <= n:
         raise ValueError(f"n_picks must be an integer in [1, {n}], got {n_picks!r}.")
@@ -106,7 +122,9 @@ def submodular_pick(explanation, n_picks, label=None):
     for _ in range(n_picks):
         gain = ((used & ~covered) * importance).sum(axis=1)
         gain[~available] = -1
-        best = int(np.argmax(gain))
+        best = int(np.argmax(gain if ties == "first" else gain[::-1]))
+        if ties != "first":
+            best = n - 1 - best
         picks.append(best)
         available[best] = False
         covered |= used[best]

@@ -9,11 +9,12 @@ ways.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_array
 
 from .._engine._validation import named_input, resolve_features
 
-__all__ = ["TabularEncoder", "check_table"]
+__all__ = ["dense_table", "TabularEncoder", "check_table"]
 
 
 def _is_dataframe(X):
@@ -41,6 +42,15 @@ def _sorted_categories(values, name):
         return np.array(
             sorted(uniques, key=lambda v: (type(v).__name__, str(v))), dtype=object
         )
+
+
+def dense_table(X):
+    """``X`` itself, or a dense copy of a scipy.sparse matrix or array.
+
+    The samples of a row are dense whatever its sparsity (every column is
+    drawn), so sparse input is made dense once, at the boundary.
+    """
+    return X.toarray() if sp.issparse(X) else X
 
 
 def check_table(X):

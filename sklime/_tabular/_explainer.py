@@ -37,8 +37,9 @@ from .._explanation._explanation import Explanation
 from ._adaptive import AUTO_START, explain_adaptive
 from ._descriptions import descriptions
 from ._discretizer import DISCRETIZERS, Discretizer
-from ._encoding import TabularEncoder, check_table
+from ._encoding import TabularEncoder, check_table, dense_table
 from ._fitting import (
+    check_class_names,
     check_device_model,
     check_settings,
     description_table,
@@ -99,13 +100,17 @@ class LimeExplainer(
     sample_around_instance : bool, default=False
         Centre the Gaussian samples on the instance instead of the training
         mean (continuous mode).
-    sampler : {"lime", "glime"}, default="lime"
+    sampler : {"lime", "glime", "lhs"}, default="lime"
         ``"lime"``: kernel-weighted fit of samples drawn from the training
         distribution, as ``lime``. ``"glime"`` (Tan et al., NeurIPS 2023): draw
         the samples from the kernel-weighted law itself and fit them without
         weights; same target, far lower variance when the kernel is narrow.
         Needs ``metric="euclidean"`` and the exponential kernel, under which
-        the weighted law has a closed form (see the user guide).
+        the weighted law has a closed form (see the user guide). ``"lhs"``:
+        ``lime``'s law, with the draws of the non-categorical columns
+        stratified by a Latin hypercube over each row's samples (``lime``'s
+        ``sampling_method="lhs"``); needs an int ``n_samples`` and no
+        ``feature_groups``.
     feature_groups : dict or array-like of int, default=None
         Explain groups of columns instead of columns (Captum's
         ``feature_mask``): an integer group id per column, or
@@ -159,6 +164,11 @@ class LimeExplainer(
     n_jobs : int, default=None
         Chunks of rows explained in parallel by joblib (threads by default; any
         joblib backend, e.g. dask, through ``joblib.parallel_config``).
+    class_names : array-like of str, default=None
+        Names of the black box's outputs (one per output in
+        classification), shown by plots, ``as_list`` titles and HTML;
+        ``None`` takes a fitted classifier's ``classes_``, else the output
+        indices.
     random_state : int, RandomState instance or None, default=None
         Seed. The samples of a row depend only on this seed and the row's
         values, never on the other rows of the batch.
@@ -182,7 +192,8 @@ class LimeExplainer(
     n_outputs_ : int
         Number of outputs of the black box (2 for a 1-D binary probability).
     output_names_ : ndarray or None
-        The classifier's classes, when ``predict_fn`` is a fitted classifier.
+        ``class_names``, or the classifier's classes when ``predict_fn`` is a
+        fitted classifier.
 
     See Also
     --------
@@ -220,12 +231,13 @@ class LimeExplainer(
         "discretizer": [StrOptions(set(DISCRETIZERS)), Discretizer, None],
         "categorical_features": ["array-like", None],
         "sample_around_instance": ["boolean"],
-        "sampler": [StrOptions({"lime", "glime"})],
+        "sampler": [StrOptions({"lime", "glime", "lhs"})],
         "feature_groups": [dict, "array-like", None],
         "baseline": [Real, "array-like", None],
         "n_features": [Interval(Integral, 1, None, closed="left")],
         "prior": ["array-like", dict, None],
         "surrogate": [HasMethods(["fit"]), None],
+        "class_names": ["array-like", None],
     }
 
     def __init__(
@@ -252,6 +264,7 @@ class LimeExplainer(
         jax_model=False,
         batch_size="auto",
         n_jobs=None,
+        class_names=None,
         random_state=None,
         verbose=0,
     ):
@@ -276,6 +289,7 @@ class LimeExplainer(
         self.jax_model = jax_model
         self.batch_size = batch_size
         self.n_jobs = n_jobs
+        self.class_names = class_names
         self.random_state = random_state
         self.verbose = verbose
 
@@ -286,6 +300,7 @@ class LimeExplainer(
         tags.non_deterministic = self.random_state is None
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.target_tags.required = self.discretizer == "entropy"
+        tags.input_tags.sparse = True
         return tags
 
     def get_feature_names_out(self, input_features=None):
@@ -334,6 +349,7 @@ class LimeExplainer(
             raise
 
     def _fit(self, X, y):
+        X = dense_table(X)
         check_table(X)
         validate_data(self, X, skip_check_array=True)
         names = getattr(self, "feature_names_in_", None)
@@ -364,7 +380,9 @@ class LimeExplainer(
         self.mode_, self._binary, self.n_outputs_ = output_mode(
             self.mode, probe.shape[1]
         )
-        self.output_names_ = output_names
+        self.output_names_ = check_class_names(
+            self.class_names, output_names, self.mode_, self.n_outputs_
+        )
         self._prior = prior_table(self.prior, self.n_outputs_, p)
         if self.jax_model:
             check_device_model(
@@ -380,6 +398,7 @@ class LimeExplainer(
     def _validate(self, X):
         """Explain-time checks and encoding of ``X`` to numeric rows."""
         check_is_fitted(self)
+        X = dense_table(X)
         check_table(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         with named_input("X"):
@@ -395,6 +414,7 @@ class LimeExplainer(
             metric=self.metric,
             kernel=None if self.kernel == "exponential" else self.kernel,
             glime=self.sampler == "glime",
+            lhs=self.sampler == "lhs",
             make_input=enc.decode,
             lookup=[(j, enc.categories[j]) for j in enc.categorical],
         )

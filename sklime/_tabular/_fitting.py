@@ -16,7 +16,13 @@ from ._discretizer import fit_discretizer
 from ._groups import GroupPlan
 from ._plan import TabularPlan
 
-__all__ = ["check_device_model", "check_settings", "description_table", "fit_sampler"]
+__all__ = [
+    "check_class_names",
+    "check_device_model",
+    "check_settings",
+    "description_table",
+    "fit_sampler",
+]
 
 
 def fit_sampler(est, X, y, encoder, feature_names):
@@ -53,6 +59,13 @@ def check_settings(est, encoder):
             "sampler='glime' needs metric='euclidean' and kernel='exponential': "
             "its sampling law is the kernel-weighted law of those, in closed form."
         )
+    if est.sampler == "lhs" and (
+        est.n_samples == "auto" or est.feature_groups is not None
+    ):
+        raise ValueError(
+            "sampler='lhs' stratifies a fixed number of samples per column: it "
+            "needs an int n_samples (not 'auto') and no feature_groups."
+        )
     if est.jax_model and (
         encoder.frame or (encoder.categorical.size and not encoder.numeric_categories)
     ):
@@ -60,6 +73,19 @@ def check_settings(est, encoder):
             "jax_model=True needs numeric input: predict_fn would receive "
             "DataFrames or non-numeric categories here. Pass a numeric array."
         )
+
+
+def check_class_names(class_names, classes, mode, n_outputs):
+    """The output names: ``class_names`` (checked), else ``classes``."""
+    if class_names is None:
+        return classes
+    names = np.asarray(class_names, dtype=object)
+    if mode == "classification" and names.shape != (n_outputs,):
+        raise ValueError(
+            f"class_names must name the {n_outputs} outputs of predict_fn, "
+            f"got {names.shape[0] if names.ndim == 1 else names.shape} names."
+        )
+    return names
 
 
 def check_device_model(fn, binary, n_features, dtype, n_outputs):

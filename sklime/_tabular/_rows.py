@@ -20,7 +20,8 @@ from .._engine._labels import label_indices
 from .._engine._model import resolve_predict_fn
 from .._engine._precision import x64_scope
 from .._engine._shapes import chunk_rows
-from .._sampling._random import base_seed
+from .._sampling._lhs import latin_hypercube
+from .._sampling._random import as_uniform, base_seed
 from .._surrogate._design import surrogate_elements
 from .._surrogate._fit import sample_weights
 
@@ -50,6 +51,11 @@ class RowPlan:
     lookup : list of (int, ndarray), default=()
         ``jax_model=True``: categorical columns whose codes the model
         receives as their (numeric) category values.
+    lhs : bool, default=False
+        Latin hypercube draws (``sampler="lhs"``): the uniforms of every
+        non-categorical column are stratified over the row's samples
+        (:func:`~sklime._sampling._lhs.latin_hypercube`); two uniforms per
+        value.
     """
 
     stream_dtype = np.float32
@@ -66,6 +72,7 @@ class RowPlan:
         glime,
         make_input,
         lookup=(),
+        lhs=False,
     ):
         self.sampler = sampler
         self.X = X
@@ -76,6 +83,7 @@ class RowPlan:
         self.glime = bool(glime)
         self.make_input = make_input
         self.lookup = tuple((int(j), np.asarray(v)) for j, v in lookup)
+        self.lhs = bool(lhs)
         self.n_items = X.shape[0]
         self.dtype = X.dtype
         with x64_scope():
@@ -110,9 +118,11 @@ class RowPlan:
         return self.X[items]
 
     def n_random(self, width):
-        return self.sampler.n_random(self.X.shape[1])
+        return self.sampler.n_random(self.X.shape[1]) * (2 if self.lhs else 1)
 
     def sample(self, u, items, width):
+        if self.lhs:
+            u = stratified(u, self.tables["is_categorical"])
         return self.sampler.sample(
             u,
             jnp.asarray(self.X[items]),
@@ -135,6 +145,20 @@ class RowPlan:
         return sample_weights(
             Z, self.kernel_width, self.metric, self.kernel, feature_major=True
         )
+
+
+@jax.jit
+def stratified(u, is_categorical):
+    """Latin hypercube uniforms ``(b, d, m)`` from ``(b, 2d, m)`` uniforms.
+
+    The first ``d`` give each column's order of strata, the last ``d`` the
+    positions inside them; categorical columns keep plain uniforms (``lime``
+    draws them by frequency whatever the sampling method).
+    """
+    d = is_categorical.shape[0]
+    order, offset = u[:, :d], u[:, d:]
+    strata = latin_hypercube(order, offset)
+    return jnp.where(is_categorical[:, None], as_uniform(offset), strata)
 
 
 @partial(jax.jit, static_argnames=("columns",))

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .._tabular._discretizer import Discretizer
+from ._common import fixed_seed
 
 __all__ = [
     "BaseDiscretizer",
@@ -99,6 +100,9 @@ class BaseDiscretizer:
             categorical_features=categorical or None,
             random_state=self.random_state,
         ).fit(data, labels)
+        # The compat explainers mix this seed into theirs (lime draws in-bin
+        # values from the discretizer's own random state).
+        self._seed = fixed_seed(random_state)
         if type(self).bins is not BaseDiscretizer.bins:  # a subclass's own bins
             for j, edges in zip(self.to_discretize, self.bins(data, labels)):
                 self.discretizer_._set_edges(j, data[:, j], edges)
