@@ -24,7 +24,9 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=200, random_
 model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
 model.fit(X_train, y_train)
 
-explainer = LimeExplainer(model, labels=1, random_state=0).fit(X_train)
+explainer = LimeExplainer(
+    model, labels=1, class_names=["malignant", "benign"], random_state=0
+).fit(X_train)
 explanation = explainer.explain(X_test)  # 200 rows at once
 
 # Show a row whose top features pull both ways.

@@ -35,7 +35,9 @@ print(f"model accuracy on the test rows: {model.score(X_test, y_test):.3f}")
 
 # %%
 # Fit the explainer on the training data, then explain every test row at once.
-explainer = LimeExplainer(model, random_state=0).fit(X_train)
+explainer = LimeExplainer(
+    model, class_names=list(data.target_names), random_state=0
+).fit(X_train)
 start = time.perf_counter()
 explanation = explainer.explain(X_test)
 elapsed = time.perf_counter() - start
@@ -45,8 +47,7 @@ print(
 )
 
 for i in range(3):
-    label = explanation.label_name(i)
-    name = str(data.target_names[int(label)])
+    name = explanation.label_name(i)
     proba = explanation.model_pred[i].max()
     print(
         f"\nrow {i}: predicted {name!r} (p={proba:.3f}), "

@@ -3,6 +3,7 @@
 from ._counterfactual._explainer import CounterfactualExplainer
 from ._counterfactual._explanation import CounterfactualExplanation
 from ._display._plotting import plot_stability, plot_summary
+from ._engine._cache import configure_compilation_cache
 from ._explanation._explanation import Explanation
 from ._explanation._global import global_importance, submodular_pick
 from ._generic._explainer import PerturbationExplainer
@@ -37,6 +38,9 @@ from ._tabular._discretizer import Discretizer
 from ._tabular._explainer import LimeExplainer
 from ._text._explainer import TextExplainer
 from ._text._explanation import TextExplanation
+
+# Compiled kernels persist across processes (see sklime._engine._cache).
+configure_compilation_cache()
 
 __version__ = "0.1.0.dev0"
 
