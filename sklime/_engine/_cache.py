@@ -14,8 +14,8 @@ the first process after an install or upgrade pays for compilation.
   ``jax.config.update("jax_compilation_cache_dir", ...)`` before importing
   sklime) is left exactly as it is: sklime changes no JAX setting then.
 
-Only when sklime picks the folder does it also cache small, quick
-compilations (JAX caches only compilations over one second by default;
+Only when sklime picks the folder does it also cap its size (1 GiB, least
+recently used entries go first) and cache small, quick compilations (JAX caches only compilations over one second by default;
 most of the engine's kernels take less, but there are dozens of them).
 """
 
@@ -59,4 +59,6 @@ def configure_compilation_cache():
     jax.config.update("jax_compilation_cache_dir", str(folder))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    # Least recently used entries go beyond 1 GiB (a few hundred KiB each).
+    jax.config.update("jax_compilation_cache_max_size", 2**30)
     return str(folder)

@@ -4,7 +4,7 @@ import re
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._engine._estimator import (
     ENGINE_PARAMETERS,
@@ -57,9 +57,13 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         Perturbed texts per explained text (the text included).
     kernel_width : float, default=25
         Width of the kernel on the distances (cosine distance times 100).
-    kernel : {"exponential", "shapley"}, default="exponential"
+    kernel : {"exponential", "shapley"} or callable, default="exponential"
         ``"exponential"`` is LIME: random masks, the exponential kernel of
-        their distance, a ridge surrogate. ``"shapley"`` is Kernel SHAP with
+        their distance, a ridge surrogate. A callable ``kernel(distances,
+        kernel_width)`` replaces the exponential kernel (``lime``'s
+        ``kernel``): ``distances`` is a numpy array of shape ``(1,
+        n_samples)``, 100 times the ``metric`` distances as ``lime``'s, and
+        the weights it returns must be non-negative, of that shape. ``"shapley"`` is Kernel SHAP with
         the words as players and the removed word as the baseline: sample 1
         hides every word (its output is the base value, the
         ``intercept``), ``n_samples`` further coalitions follow ``shap``'s
@@ -68,6 +72,9 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         the text's output minus the base value; ``kernel_width``,
         ``alpha``, ``feature_selection`` and ``n_features`` are
         then not used. See :ref:`kernel_shap`.
+    metric : {"cosine", "euclidean"}, default="cosine"
+        Distance between a sample's mask and the text's (all ones), as
+        ``lime``'s ``distance_metric``; the kernel sees it times 100.
     labels : int, array-like of int, "all" or None, default=None
         Outputs explained: ``None`` is each text's predicted class (``lime``
         explains class 1 by default); ints are output indices; ``"all"``
@@ -83,6 +90,12 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         How the ``n_features`` words are chosen, as ``lime``.
     alpha : float, default=1.0
         Ridge strength of the surrogate.
+    surrogate : regressor, default=None
+        ``None``: the built-in batched ridge. Otherwise any scikit-learn
+        regressor whose ``fit`` takes ``sample_weight`` and that has
+        ``coef_`` and ``intercept_`` (``lime``'s ``model_regressor``); a
+        clone is fitted per text and label, on the words feature selection
+        kept (slow path). Not with ``kernel="shapley"``.
     batch_size : int or "auto", default="auto"
         Most perturbed texts in one call of ``predict_fn`` (a call never
         mixes the samples of two texts); ``"auto"`` gives the black box all
@@ -125,7 +138,9 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         "mask_string": [str, None],
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "kernel_width": [Interval(Real, 0, None, closed="neither")],
-        "kernel": [StrOptions({"exponential", "shapley"})],
+        "kernel": [StrOptions({"exponential", "shapley"}), callable],
+        "metric": [StrOptions({"cosine", "euclidean"})],
+        "surrogate": [HasMethods(["fit"]), None],
         "top_labels": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left")],
     }
@@ -140,12 +155,14 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         n_samples=5000,
         kernel_width=25,
         kernel="exponential",
+        metric="cosine",
         labels=None,
         random_state=None,
         top_labels=None,
         n_features=10,
         feature_selection="auto",
         alpha=1.0,
+        surrogate=None,
         batch_size="auto",
         jax_model=False,
         n_jobs=None,
@@ -158,12 +175,14 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self.n_samples = n_samples
         self.kernel_width = kernel_width
         self.kernel = kernel
+        self.metric = metric
         self.labels = labels
         self.random_state = random_state
         self.top_labels = top_labels
         self.n_features = n_features
         self.feature_selection = feature_selection
         self.alpha = alpha
+        self.surrogate = surrogate
         self.batch_size = batch_size
         self.jax_model = jax_model
         self.n_jobs = n_jobs
@@ -192,6 +211,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self : TextExplainer
         """
         self._check_jax_model()
+        self._check_surrogate()
         if not callable(self.split_expression):
             re.compile(self.split_expression)
         if X is None:
@@ -203,6 +223,24 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
     def _check_jax_model(self):
         if self.jax_model:
             refuse_device_model()
+
+    def _check_surrogate(self):
+        if self.surrogate is not None and self.kernel == "shapley":
+            raise ValueError(
+                "surrogate is not used with kernel='shapley' (Kernel SHAP fits "
+                "its own constrained model); pass surrogate=None."
+            )
+
+    def _plan_kernel(self):
+        """The plan's kernel: ``None`` (exponential) or the user's, at lime's scale."""
+        if not callable(self.kernel):
+            return None
+        kernel, width = self.kernel, self.kernel_width
+
+        def scaled(distances, _plan_width):
+            return kernel(100.0 * distances, width)
+
+        return scaled
 
     def explain(self, texts):
         """Explain every text.
@@ -221,6 +259,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self._validate_params()
         self._black_box()
         self._check_jax_model()
+        self._check_surrogate()
         texts = _check_texts(texts)
         try:
             indexed = [index_text(t, self.split_expression, self.bow) for t in texts]
@@ -240,7 +279,9 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
             texts,
             indexed,
             "" if self.bow else mask,
-            kernel_width=self.kernel_width / 100.0,  # lime: cosine distance * 100
+            kernel_width=self.kernel_width / 100.0,  # lime: distance * 100
+            metric=self.metric,
+            kernel=self._plan_kernel(),
         )
         batch = None if self.batch_size == "auto" else int(self.batch_size)
         parts, output_names = self._explain_plan(plan, batch)

@@ -65,17 +65,27 @@ class TextPlan(ItemPlanMixin):
     removed : str
         What a removed word becomes ("" for a bag of words).
     kernel_width : float
-        Width of the kernel on the cosine distances (``lime``'s width / 100).
+        Width of the kernel on the distances (``lime``'s width / 100).
+    metric : {"cosine", "euclidean"}, default="cosine"
+        Distance between a sample's mask and the text's (all ones).
+    kernel : callable, default=None
+        ``None`` is the exponential kernel; else ``kernel(distances,
+        kernel_width)`` on numpy distances ``(size, n)`` (see
+        :func:`~sklime._surrogate._fit.sample_weights`).
     """
 
     stream_dtype = np.float64
     dtype = np.float64
 
-    def __init__(self, texts, indexed, removed, *, kernel_width):
+    def __init__(
+        self, texts, indexed, removed, *, kernel_width, metric="cosine", kernel=None
+    ):
         self.texts = texts
         self.indexed = indexed
         self.removed = removed
         self.kernel_width = float(kernel_width)
+        self.metric = metric
+        self.kernel = kernel
         self._widths = np.array([len(item.words) for item in indexed])
         self.n_items = len(texts)
 
@@ -101,5 +111,9 @@ class TextPlan(ItemPlanMixin):
 
     def weights(self, Z):
         return sample_weights(
-            jnp.asarray(Z), self.kernel_width, "cosine", feature_major=True
+            jnp.asarray(Z),
+            self.kernel_width,
+            self.metric,
+            kernel=self.kernel,
+            feature_major=True,
         )

@@ -1,0 +1,614 @@
+"""``lime.lime_text`` on :class:`sklime.TextExplainer`.
+
+:class:`LimeTextExplainer` has ``lime``'s constructor and
+``explain_instance``, and returns ``lime``'s :class:`~sklime.compat.explanation.Explanation`
+with a :class:`TextDomainMapper`; the sampling, the black-box calls, the
+kernel and the surrogates are :class:`sklime.TextExplainer`'s, and
+:meth:`LimeTextExplainer.explain_instances` explains many texts in one
+vectorized call. :class:`IndexedString` and :class:`IndexedCharacters` have
+``lime``'s attributes and methods, on sklime's word indexing.
+
+Differences from ``lime``, on purpose: the same ``random_state`` gives the
+same explanation on every call (``lime`` draws on from one generator);
+``distance_metric`` is ``"cosine"`` or ``"euclidean"`` (``lime`` takes any
+of scikit-learn's metrics); a bad argument, a classifier output that is not
+``(n_texts, n_classes)`` probabilities with ``n_classes >= 2``, NaN outputs
+and a text without words raise a ``ValueError`` that names the argument;
+an exception inside ``classifier_fn`` comes back as a ``RuntimeError``
+naming it (the original as its cause); ``class_names`` is not overwritten by
+the default names; the HTML page is drawn without scripts.
+"""
+
+import re
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from .._engine._model import PredictFnError, PredictFnOutputError
+from .._text._explainer import TextExplainer
+from .._text._indexing import index_text, render_samples
+from ._common import check_choice, class_names_for, fixed_seed
+from .explanation import DomainMapper, Explanation, from_native
+
+__all__ = [
+    "IndexedCharacters",
+    "IndexedString",
+    "LimeTextExplainer",
+    "TextDomainMapper",
+]
+
+_WORD_MASK = "UNKWORDZ"
+_CHAR_MASK = chr(0)
+_METRICS = ("cosine", "euclidean")
+
+
+class _Indexed:
+    """What :class:`IndexedString` and :class:`IndexedCharacters` share.
+
+    Subclasses set ``raw``, ``mask_string``, ``bow``, ``as_list``,
+    ``as_np``, ``string_start`` and ``_indexed`` (sklime's
+    :class:`~sklime._text._indexing.IndexedText`); this fills
+    ``inverse_vocab`` and ``positions`` from it.
+    """
+
+    def _set_vocabulary(self):
+        feature = self._indexed.piece_feature
+        self.inverse_vocab = list(self._indexed.words)
+        if self.bow:
+            pieces = [[] for _ in self.inverse_vocab]
+            for k, f in enumerate(feature.tolist()):
+                if f >= 0:
+                    pieces[f].append(k)
+            self.positions = pieces
+        else:
+            self.positions = np.array(np.flatnonzero(feature >= 0).tolist())
+
+    def raw_string(self):
+        """The text as it was given."""
+        return self.raw
+
+    def num_words(self):
+        """Number of features (distinct words with ``bow=True``, occurrences without)."""
+        return len(self.inverse_vocab)
+
+    def word(self, id_):
+        """The word (or character) of feature ``id_``."""
+        return self.inverse_vocab[id_]
+
+    def string_position(self, id_):
+        """Offsets in the text of feature ``id_``'s occurrences, an array."""
+        if self.bow:
+            return self.string_start[self.positions[id_]]
+        return self.string_start[[self.positions[id_]]]
+
+    def inverse_removing(self, words_to_remove):
+        """The text without the features ``words_to_remove`` (a list of ids).
+
+        With ``bow=True`` every occurrence of a removed word goes; with
+        ``bow=False`` each removed occurrence becomes ``mask_string``.
+
+        Returns
+        -------
+        str
+        """
+        n = self.num_words()
+        if n == 0:
+            return "".join(self._indexed.pieces)
+        keep = np.ones((1, n), dtype=bool)
+        keep[0, np.asarray(words_to_remove, dtype=np.int64).ravel()] = False
+        removed = "" if self.bow else self.mask_string
+        return render_samples(self._indexed, keep, removed)[0]
+
+
+def _string_start(pieces):
+    return np.hstack(([0], np.cumsum([len(x) for x in pieces[:-1]])))
+
+
+class IndexedString(_Indexed):
+    """A text cut into words and separators, with ``lime``'s indexes.
+
+    Parameters
+    ----------
+    raw_string : str
+    split_expression : str or callable, default=r"\\W+"
+        Regular expression of the separators, or a callable returning the
+        text's tokens (words) in order.
+    bow : bool, default=True
+        One feature per distinct word (``True``) or per occurrence.
+    mask_string : str, default=None
+        What replaces a removed occurrence when ``bow=False``; ``None`` is
+        ``"UNKWORDZ"``.
+
+    Attributes
+    ----------
+    raw : str
+    as_list : list of str
+        Words and separators in order (``"".join(as_list) == raw``).
+    as_np : ndarray of str
+    string_start : ndarray of int
+        Offset of each piece of ``as_list`` in the text.
+    inverse_vocab : list of str
+        The word of each feature.
+    positions : list of list of int, or ndarray of int
+        Pieces of each feature: the occurrences of a word (``bow=True``), or
+        the piece of an occurrence (``bow=False``).
+
+    Examples
+    --------
+    >>> from sklime.compat.lime_text import IndexedString
+    >>> s = IndexedString("the cat saw the dog")
+    >>> s.inverse_vocab, s.positions
+    (['the', 'cat', 'saw', 'dog'], [[0, 6], [2], [4], [8]])
+    >>> s.inverse_removing([0]), s.string_position(0).tolist()
+    (' cat saw  dog', [0, 12])
+    """
+
+    def __init__(self, raw_string, split_expression=r"\W+", bow=True, mask_string=None):
+        self.raw = raw_string
+        self.mask_string = _WORD_MASK if mask_string is None else mask_string
+        self.bow = bow
+        self._indexed = _index(raw_string, split_expression, bow)
+        self.as_list = list(self._indexed.pieces)
+        self.as_np = np.array(self.as_list)
+        self.string_start = _string_start(self.as_np)
+        self._set_vocabulary()
+
+
+class IndexedCharacters(_Indexed):
+    """A text as characters, each one a feature (``lime``'s ``char_level``).
+
+    Parameters
+    ----------
+    raw_string : str
+    bow : bool, default=True
+        One feature per distinct character (``True``) or per position.
+    mask_string : str, default=None
+        What replaces a removed character when ``bow=False``; ``None`` is
+        ``chr(0)``.
+
+    Attributes
+    ----------
+    raw, as_list, as_np, string_start, inverse_vocab, positions
+        As :class:`IndexedString`'s, a piece being one character.
+
+    Examples
+    --------
+    >>> from sklime.compat.lime_text import IndexedCharacters
+    >>> c = IndexedCharacters("abba", bow=False, mask_string="_")
+    >>> c.inverse_vocab, c.inverse_removing([1, 2])
+    (['a', 'b', 'b', 'a'], 'a__a')
+    """
+
+    def __init__(self, raw_string, bow=True, mask_string=None):
+        self.raw = raw_string
+        self.mask_string = _CHAR_MASK if mask_string is None else mask_string
+        self.bow = bow
+        self._indexed = index_text(raw_string, list, bow)
+        self.as_list = list(raw_string)
+        self.as_np = np.array(self.as_list)
+        self.string_start = np.arange(len(raw_string))
+        self._set_vocabulary()
+
+
+def _index(text, split_expression, bow):
+    if not isinstance(text, str):
+        raise TypeError(f"the text must be a str, got {type(text).__name__}.")
+    try:
+        return index_text(text, split_expression, bow)
+    except re.error as exc:
+        raise ValueError(
+            f"split_expression {split_expression!r} is not a valid regular "
+            f"expression: {exc}"
+        ) from exc
+
+
+class TextDomainMapper(DomainMapper):
+    """Names the features of a text explanation: words, or words with offsets.
+
+    Parameters
+    ----------
+    indexed_string : IndexedString or IndexedCharacters
+
+    Examples
+    --------
+    >>> from sklime.compat.lime_text import IndexedString, TextDomainMapper
+    >>> mapper = TextDomainMapper(IndexedString("bad, very bad"))
+    >>> mapper.map_exp_ids([(0, -0.5)]), mapper.map_exp_ids([(0, -0.5)], positions=True)
+    ([('bad', -0.5)], [('bad_0-10', -0.5)])
+    """
+
+    def __init__(self, indexed_string):
+        self.indexed_string = indexed_string
+
+    def map_exp_ids(self, exp, positions=False):
+        """``[(id, weight), ...]`` to ``[(word, weight), ...]``.
+
+        Parameters
+        ----------
+        exp : list of (int, float)
+        positions : bool, default=False
+            Name a feature ``"word_3-17"``: the word and the offsets of its
+            occurrences.
+
+        Returns
+        -------
+        list of (str, float)
+        """
+        s = self.indexed_string
+        if positions:
+            return [
+                (f"{s.word(j)}_{'-'.join(str(k) for k in s.string_position(j))}", w)
+                for j, w in exp
+            ]
+        return [(s.word(j), w) for j, w in exp]
+
+    def visualize_instance_html(
+        self, exp, label, div_name, exp_object_name, text=True, opacity=True
+    ):
+        """``""``: the page's highlighted text is drawn by sklime's HTML."""
+        return ""
+
+
+class LimeTextExplainer:
+    """Explains text classifiers, as ``lime.lime_text.LimeTextExplainer``.
+
+    Each explained text is cut into words; its samples remove a number of
+    distinct words, drawn uniformly, weighted by ``kernel`` on 100 times
+    the distance of their masks to the text's; a ridge surrogate on at most
+    ``num_features`` words explains each label. All of it runs on
+    :class:`sklime.TextExplainer`.
+
+    Parameters
+    ----------
+    kernel_width : float, default=25
+        Width of the kernel (on distances times 100).
+    kernel : callable, default=None
+        ``kernel(distances, kernel_width)`` returning the weights of a text's
+        samples from their distances (a 1-D array); ``None`` is
+        ``sqrt(exp(-d**2 / kernel_width**2))``.
+    verbose : bool, default=False
+        Print each label's intercept, local prediction and model prediction.
+    class_names : list of str, default=None
+        Names of the classifier's classes; ``None`` is ``"0", "1", ...``.
+    feature_selection : {"auto", "none", "forward_selection", "highest_weights", "lasso_path"}, default="auto"
+        How the ``num_features`` words are chosen.
+    split_expression : str or callable, default=r"\\W+"
+        Regular expression of the separators between words, or a callable
+        returning the words of a text.
+    bow : bool, default=True
+        Bag of words: removing a word removes all its occurrences. ``False``:
+        each occurrence is a feature, replaced by ``mask_string``.
+    mask_string : str, default=None
+        Replacement of removed occurrences with ``bow=False``; ``None`` is
+        ``"UNKWORDZ"`` (``chr(0)`` with ``char_level=True``).
+    random_state : int, RandomState instance or None, default=None
+        Seed; turned into one integer at construction, so that every call
+        with the same text gives the same explanation.
+    char_level : bool, default=False
+        Every character is a feature (:class:`IndexedCharacters`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklime.compat.lime_text import LimeTextExplainer
+    >>> def classifier_fn(texts):
+    ...     p = np.array([0.9 if "good" in t.split() else 0.2 for t in texts])
+    ...     return np.column_stack([1 - p, p])
+    >>> explainer = LimeTextExplainer(class_names=["bad", "good"], random_state=0)
+    >>> exp = explainer.explain_instance("a good film", classifier_fn,
+    ...                                  num_features=2, num_samples=300)
+    >>> exp.as_list()[0][0], exp.as_list()[0][1] > 0.5
+    ('good', True)
+    """
+
+    def __init__(
+        self,
+        kernel_width=25,
+        kernel=None,
+        verbose=False,
+        class_names=None,
+        feature_selection="auto",
+        split_expression=r"\W+",
+        bow=True,
+        mask_string=None,
+        random_state=None,
+        char_level=False,
+    ):
+        if kernel is not None and not callable(kernel):
+            raise TypeError(
+                "kernel must be None or a callable kernel(distances, kernel_width), "
+                f"got {type(kernel).__name__}."
+            )
+        if not (isinstance(kernel_width, Real) and kernel_width > 0):
+            raise ValueError(
+                f"kernel_width must be a positive number, got {kernel_width!r}."
+            )
+        check_choice(
+            "feature_selection",
+            feature_selection,
+            {"auto", "none", "forward_selection", "highest_weights", "lasso_path"},
+        )
+        if not (callable(split_expression) or isinstance(split_expression, str)):
+            raise TypeError(
+                "split_expression must be a regular expression (str) or a callable "
+                f"tokenizer, got {type(split_expression).__name__}."
+            )
+        self.kernel_width = kernel_width
+        self.kernel = kernel
+        self.verbose = verbose
+        self.class_names = class_names
+        self.feature_selection = feature_selection
+        self.split_expression = split_expression
+        self.bow = bow
+        self.mask_string = mask_string
+        self.char_level = char_level
+        self._seed = fixed_seed(random_state)
+        self.random_state = check_random_state(random_state)
+
+    def _indexed(self, text, name):
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a str, got {type(text).__name__}.")
+        if self.char_level:
+            indexed = IndexedCharacters(
+                text, bow=self.bow, mask_string=self.mask_string
+            )
+        else:
+            indexed = IndexedString(
+                text,
+                split_expression=self.split_expression,
+                bow=self.bow,
+                mask_string=self.mask_string,
+            )
+        if indexed.num_words() == 0:
+            how = (
+                "characters"
+                if self.char_level
+                else f"split on {self.split_expression!r}"
+            )
+            raise ValueError(f"{name} has no words to explain ({text!r}, {how}).")
+        return indexed
+
+    def _native(
+        self,
+        classifier_fn,
+        labels,
+        top_labels,
+        num_features,
+        num_samples,
+        distance_metric,
+        model_regressor,
+    ):
+        """The native explainer of one ``explain_instance(s)`` call."""
+        check_choice("distance_metric", distance_metric, set(_METRICS))
+        _check_int("num_features", num_features, 1)
+        _check_int("num_samples", num_samples, 2)
+        if top_labels is not None:
+            _check_int("top_labels", top_labels, 1)
+            native_labels = None
+        else:
+            native_labels = _check_labels(labels)
+        if model_regressor is not None and not hasattr(model_regressor, "fit"):
+            raise TypeError(
+                "model_regressor must be a scikit-learn regressor (with fit, "
+                f"coef_ and intercept_), got {type(model_regressor).__name__}."
+            )
+        if self.char_level:
+            split, mask = list, _CHAR_MASK
+        else:
+            split, mask = self.split_expression, _WORD_MASK
+        return TextExplainer(
+            _checked(classifier_fn),
+            split_expression=split,
+            bow=self.bow,
+            mask_string=mask if self.mask_string is None else self.mask_string,
+            n_samples=int(num_samples),
+            kernel_width=self.kernel_width,
+            kernel="exponential" if self.kernel is None else _row_kernel(self.kernel),
+            metric=distance_metric,
+            labels=native_labels,
+            random_state=self._seed,
+            top_labels=None if top_labels is None else int(top_labels),
+            n_features=int(num_features),
+            feature_selection=self.feature_selection,
+            surrogate=model_regressor,
+        )
+
+    def _explanation(self, native, i, indexed, labels, top_labels):
+        n_outputs = native.model_pred.shape[1]
+        exp = Explanation(
+            TextDomainMapper(indexed),
+            class_names=class_names_for(self.class_names, n_outputs),
+            random_state=self.random_state,
+        )
+        if top_labels is not None:
+            top = native.labels[i].tolist()  # most probable first
+            order = top[::-1]  # lime explains them in increasing probability
+        else:
+            top, order = None, [int(k) for k in labels]
+        from_native(exp, native, i, order, top_labels=top)
+        if self.verbose:
+            for label in order:
+                slot = native.labels[i].tolist().index(label)
+                print("Intercept", native.intercept[i, slot])
+                print("Prediction_local", native.local_pred[i, slot : slot + 1])
+                print("Right:", native.model_pred[i, label])
+        return exp
+
+    def explain_instance(
+        self,
+        text_instance,
+        classifier_fn,
+        labels=(1,),
+        top_labels=None,
+        num_features=10,
+        num_samples=5000,
+        distance_metric="cosine",
+        model_regressor=None,
+    ):
+        """Explain the classifier's prediction for one text.
+
+        Parameters
+        ----------
+        text_instance : str
+            The text to explain.
+        classifier_fn : callable
+            ``list of str -> (n_texts, n_classes)`` probabilities, e.g. a
+            pipeline's ``predict_proba``.
+        labels : iterable of int, default=(1,)
+            Classes to explain.
+        top_labels : int, default=None
+            If set, explain the ``top_labels`` most probable classes instead
+            of ``labels``.
+        num_features : int, default=10
+            Words kept in each explanation.
+        num_samples : int, default=5000
+            Perturbed texts (the text included).
+        distance_metric : {"cosine", "euclidean"}, default="cosine"
+            Distance between the masks of the samples and the text's.
+        model_regressor : regressor, default=None
+            The surrogate; ``None`` is a ridge with ``alpha=1``. Any
+            scikit-learn regressor whose ``fit`` takes ``sample_weight``,
+            with ``coef_`` and ``intercept_``.
+
+        Returns
+        -------
+        Explanation
+            ``lime``'s explanation, with a :class:`TextDomainMapper`.
+        """
+        indexed = self._indexed(text_instance, "text_instance")
+        native = self._native(
+            classifier_fn,
+            labels,
+            top_labels,
+            num_features,
+            num_samples,
+            distance_metric,
+            model_regressor,
+        ).explain([text_instance])
+        return self._explanation(native, 0, indexed, labels, top_labels)
+
+    def explain_instances(
+        self,
+        texts,
+        classifier_fn,
+        labels=(1,),
+        top_labels=None,
+        num_features=10,
+        num_samples=5000,
+        distance_metric="cosine",
+        model_regressor=None,
+    ):
+        """Explain many texts in one vectorized call (not in ``lime``).
+
+        The parameters are :meth:`explain_instance`'s, with ``texts`` a list
+        of strings; each text's explanation is the one
+        :meth:`explain_instance` gives it (with the same ``random_state``).
+
+        Returns
+        -------
+        list of Explanation
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklime.compat.lime_text import LimeTextExplainer
+        >>> def classifier_fn(texts):
+        ...     p = np.array([0.9 if "good" in t.split() else 0.2 for t in texts])
+        ...     return np.column_stack([1 - p, p])
+        >>> explainer = LimeTextExplainer(random_state=0)
+        >>> exps = explainer.explain_instances(["a good film", "not bad, just good"],
+        ...                                    classifier_fn, num_samples=300)
+        >>> [exp.as_list()[0][0] for exp in exps]
+        ['good', 'good']
+        """
+        if isinstance(texts, str | bytes):
+            raise TypeError(
+                "texts must be a list of strings; for one text use explain_instance."
+            )
+        texts = list(texts)
+        if not texts:
+            raise ValueError("texts is empty: pass at least one string.")
+        indexed = [self._indexed(t, f"texts[{k}]") for k, t in enumerate(texts)]
+        native = self._native(
+            classifier_fn,
+            labels,
+            top_labels,
+            num_features,
+            num_samples,
+            distance_metric,
+            model_regressor,
+        ).explain(texts)
+        return [
+            self._explanation(native, i, item, labels, top_labels)
+            for i, item in enumerate(indexed)
+        ]
+
+
+def _check_int(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+
+
+def _check_labels(labels):
+    arr = np.atleast_1d(np.asarray(labels))
+    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or (arr < 0).any():
+        raise ValueError(
+            f"labels must be a non-empty list of class indices (ints >= 0), got {labels!r}."
+        )
+    return [int(k) for k in arr]
+
+
+def _row_kernel(kernel):
+    """``lime``'s kernel, called on each text's 1-D distances."""
+
+    def rows(distances, kernel_width):
+        return np.stack(
+            [np.asarray(kernel(d, kernel_width), dtype=np.float64) for d in distances]
+        )
+
+    return rows
+
+
+def _checked(classifier_fn):
+    """``classifier_fn`` with its answers checked, errors naming it."""
+    if not callable(classifier_fn):
+        raise TypeError(
+            "classifier_fn must be a callable taking a list of strings (e.g. "
+            f"pipeline.predict_proba), got {type(classifier_fn).__name__}."
+        )
+
+    def call(texts):
+        try:
+            out = classifier_fn(texts)
+        except Exception as exc:
+            raise PredictFnError(
+                f"classifier_fn raised {type(exc).__name__}: {exc}"
+            ) from exc
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise PredictFnOutputError(
+                f"classifier_fn must return an array of probabilities; numpy cannot "
+                f"convert its {type(out).__name__} to floats ({exc})."
+            ) from exc
+        n = len(texts)
+        if out.ndim != 2 or out.shape[1] < 2:
+            raise PredictFnOutputError(
+                f"classifier_fn must return probabilities of shape (n_texts, n_classes) "
+                f"with n_classes >= 2; got shape {out.shape} for {n} texts. A binary "
+                "classifier returns both columns (predict_proba), not only class 1's."
+            )
+        if out.shape[0] != n:
+            raise PredictFnOutputError(
+                f"classifier_fn returned {out.shape[0]} rows for {n} texts; it must "
+                "return one row of probabilities per text."
+            )
+        if not np.isfinite(out).all():
+            bad = int((~np.isfinite(out).all(axis=1)).sum())
+            raise PredictFnOutputError(
+                f"classifier_fn returned NaN or infinity for {bad} of {n} texts."
+            )
+        return out
+
+    return call
