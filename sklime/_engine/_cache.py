@@ -14,9 +14,11 @@ the first process after an install or upgrade pays for compilation.
   ``jax.config.update("jax_compilation_cache_dir", ...)`` before importing
   sklime) is left exactly as it is: sklime changes no JAX setting then.
 
-Only when sklime picks the folder does it also cap its size (1 GiB, least
-recently used entries go first) and cache small, quick compilations (JAX caches only compilations over one second by default;
+Only when sklime picks the folder does it also cache small, quick
+compilations (JAX caches only compilations over one second by default;
 most of the engine's kernels take less, but there are dozens of them).
+The folder is not pruned (JAX's size cap needs the ``filelock`` package);
+entries take tens of kilobytes, and deleting the folder is always safe.
 """
 
 import os
@@ -59,6 +61,4 @@ def configure_compilation_cache():
     jax.config.update("jax_compilation_cache_dir", str(folder))
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    # Least recently used entries go beyond 1 GiB (a few hundred KiB each).
-    jax.config.update("jax_compilation_cache_max_size", 2**30)
     return str(folder)
