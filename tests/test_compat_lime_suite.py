@@ -39,3 +39,26 @@ def test_lime_test_file_passes_against_compat(name):
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_the_deselected_tests_fail_on_lime_itself():
+    """FAIL_ON_LIME is not a list of our failures: lime fails them too."""
+    pytest.importorskip("lime")
+    pytest.importorskip("skimage")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "run_lime_tests.py"),
+            "--fail-on-lime",
+            "--",
+            "-q",
+            "-p",
+            "no:randomly",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    n = len(run_lime_tests.FAIL_ON_LIME)
+    assert f"{n} failed" in result.stdout, result.stdout[-3000:]
+    assert " passed" not in result.stdout

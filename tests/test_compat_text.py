@@ -413,9 +413,9 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="kernel must be"):
         LimeTextExplainer(kernel="exponential")
     with pytest.raises(ValueError, match="kernel returned"):
-        LimeTextExplainer(kernel=lambda d, w: -np.ones_like(d)).explain_instance(
-            REVIEW, keyword_model, num_samples=N
-        )
+        LimeTextExplainer(
+            kernel=lambda d, kernel_width: -np.ones_like(d)
+        ).explain_instance(REVIEW, keyword_model, num_samples=N)
 
 
 # -- features ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The documentation covers the public API, and the README's picture exists."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -23,7 +24,23 @@ def _documented():
     return out
 
 
-@pytest.mark.parametrize("module", [sklime, sklime.metrics], ids=lambda m: m.__name__)
+_COMPAT = [
+    importlib.import_module(f"sklime.compat.{name}")
+    for name in (
+        "discretize",
+        "explanation",
+        "lime_image",
+        "lime_tabular",
+        "lime_text",
+        "submodular_pick",
+        "wrappers.scikit_image",
+    )
+]
+
+
+@pytest.mark.parametrize(
+    "module", [sklime, sklime.metrics, *_COMPAT], ids=lambda m: m.__name__
+)
 def test_api_reference_lists_every_public_name(module):
     public = {name for name in module.__all__ if not name.startswith("_")}
     listed = _documented().get(module.__name__, set())

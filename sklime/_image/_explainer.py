@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._engine._estimator import (
     ENGINE_PARAMETERS,
@@ -63,9 +63,13 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         Perturbed images per explained image (the image included).
     kernel_width : float, default=0.25
         Width of the kernel on the mask distances.
-    kernel : {"exponential", "shapley"}, default="exponential"
+    kernel : {"exponential", "shapley"} or callable, default="exponential"
         ``"exponential"`` is LIME: random masks, the exponential kernel of
-        their distance, a ridge surrogate. ``"shapley"`` is Kernel SHAP with
+        their distance, a ridge surrogate. A callable ``kernel(distances,
+        kernel_width)`` replaces the exponential kernel (``lime``'s
+        ``kernel``): ``distances`` is a numpy array of shape ``(1,
+        n_samples)`` of ``metric`` distances, and the weights it returns
+        must be non-negative, of that shape. ``"shapley"`` is Kernel SHAP with
         the superpixels as players and the hidden colour as the baseline: sample 1
         hides every superpixel (its output is the base value, the
         ``intercept``), ``n_samples`` further coalitions follow ``shap``'s
@@ -98,6 +102,12 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         How ``n_features`` superpixels are chosen, as ``lime``.
     alpha : float, default=1.0
         Ridge strength of the surrogate.
+    surrogate : regressor, default=None
+        ``None``: the built-in batched ridge. Otherwise any scikit-learn
+        regressor whose ``fit`` takes ``sample_weight`` and that has
+        ``coef_`` and ``intercept_`` (``lime``'s ``model_regressor``); a
+        clone is fitted per image and label, on the superpixels feature
+        selection kept (slow path). Not with ``kernel="shapley"``.
     jax_model : bool, default=False
         ``predict_fn`` is a JAX-traceable function of a batch of images: the
         perturbed images are built and scored on the device, in one jitted
@@ -140,8 +150,9 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         "hide_color": [Real, "array-like", None],
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "kernel_width": [Interval(Real, 0, None, closed="neither")],
-        "kernel": [StrOptions({"exponential", "shapley"})],
+        "kernel": [StrOptions({"exponential", "shapley"}), callable],
         "metric": [StrOptions({"cosine", "euclidean"})],
+        "surrogate": [HasMethods(["fit"]), None],
         "top_labels": [Interval(Integral, 1, None, closed="left"), None],
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
     }
@@ -163,6 +174,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         n_features=None,
         feature_selection="auto",
         alpha=1.0,
+        surrogate=None,
         jax_model=False,
         n_jobs=None,
         verbose=0,
@@ -181,6 +193,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self.n_features = n_features
         self.feature_selection = feature_selection
         self.alpha = alpha
+        self.surrogate = surrogate
         self.jax_model = jax_model
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -190,6 +203,13 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.three_d_array = True
         return tags
+
+    def _check_surrogate(self):
+        if self.surrogate is not None and self.kernel == "shapley":
+            raise ValueError(
+                "surrogate is not used with kernel='shapley' (Kernel SHAP fits "
+                "its own constrained model); pass surrogate=None."
+            )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X=None, y=None):
@@ -207,6 +227,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         -------
         self : ImageExplainer
         """
+        self._check_surrogate()
         if X is None:
             _, self.output_names_ = self._black_box()
         else:
@@ -230,6 +251,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         """
         self._validate_params()
         self._black_box()
+        self._check_surrogate()
         images, layout = check_images(images)
         n, H, W, C = images.shape
         hide_color = check_hide_color(self.hide_color, C)
@@ -252,6 +274,7 @@ class ImageExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
             kernel_width=self.kernel_width,
             metric=self.metric,
             batch_size=batch,
+            kernel=self.kernel if callable(self.kernel) else None,
         )
         parts, output_names = self._explain_plan(plan, batch)
         return ImageExplanation(

@@ -78,6 +78,10 @@ class ImagePlan(ItemPlanMixin):
     metric : {"cosine", "euclidean"}
     batch_size : int
         Samples per call of the black box (padding of the last slice).
+    kernel : callable, default=None
+        ``None`` is the exponential kernel; else ``kernel(distances,
+        kernel_width)`` on numpy distances ``(size, n)`` (see
+        :func:`~sklime._surrogate._fit.sample_weights`).
     """
 
     stream_dtype = np.float32
@@ -94,6 +98,7 @@ class ImagePlan(ItemPlanMixin):
         kernel_width,
         metric,
         batch_size,
+        kernel=None,
     ):
         self.images = images
         self.layout = layout
@@ -103,6 +108,7 @@ class ImagePlan(ItemPlanMixin):
         self.kernel_width = float(kernel_width)
         self.metric = metric
         self.batch_size = int(batch_size)
+        self.kernel = kernel
         self.n_items = images.shape[0]
 
     def stream_rows(self, items):
@@ -161,4 +167,6 @@ class ImagePlan(ItemPlanMixin):
         return (out[..., 0] if self.layout == "gray" else out)[None]
 
     def weights(self, Z):
-        return sample_weights(Z, self.kernel_width, self.metric, feature_major=True)
+        return sample_weights(
+            Z, self.kernel_width, self.metric, kernel=self.kernel, feature_major=True
+        )

@@ -4,7 +4,13 @@ from functools import partial
 
 import numpy as np
 
-__all__ = ["check_hide_color", "check_images", "hide_image", "segment_image"]
+__all__ = [
+    "check_hide_color",
+    "check_images",
+    "hide_image",
+    "segment_image",
+    "skimage_segmentation",
+]
 
 #: ``lime``'s default segmentation (``LimeImageExplainer.explain_instance``).
 _SEGMENTATIONS = {
@@ -14,8 +20,20 @@ _SEGMENTATIONS = {
 }
 
 
+def skimage_segmentation(what):
+    """``skimage.segmentation``, or an ImportError that says how to get it."""
+    try:
+        from skimage import segmentation
+    except ImportError as exc:
+        raise ImportError(
+            f"{what} needs scikit-image, an optional dependency of sklime: "
+            'pip install "sklime[image]" (or pip install scikit-image).'
+        ) from exc
+    return segmentation
+
+
 def _segmenter(name, n_channels):
-    from skimage import segmentation as seg
+    seg = skimage_segmentation(f"segmentation={name!r}")
 
     kwargs = dict(_SEGMENTATIONS[name])
     if name == "quickshift":

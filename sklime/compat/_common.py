@@ -1,4 +1,4 @@
-"""What every ``sklime.compat`` explainer shares: seeds, labels, class names.
+"""What every ``sklime.compat`` explainer shares: seeds, labels, checks.
 
 ``lime`` draws from one ``RandomState`` per explainer, so a fixed seed gives
 another explanation on every call (lime #231). Here a compat explainer turns
@@ -7,10 +7,23 @@ and passes it to the native explainer on every call: the same seed, the same
 explanation, call after call.
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["chosen_labels", "class_names_for", "fixed_seed", "check_choice"]
+from .._engine._model import PredictFnError, PredictFnOutputError
+
+__all__ = [
+    "check_choice",
+    "check_int",
+    "check_labels",
+    "checked_classifier",
+    "chosen_labels",
+    "class_names_for",
+    "fixed_seed",
+    "row_kernel",
+]
 
 
 def fixed_seed(random_state, *more):
@@ -74,3 +87,88 @@ def check_choice(name, value, options):
     if value not in options:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}.")
     return value
+
+
+def check_int(name, value, low):
+    """Raise a ``ValueError`` naming ``name`` unless ``value`` is an int >= ``low``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
+        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+
+
+def check_labels(labels):
+    """``lime``'s ``labels`` as a list of class indices, or a ``ValueError``."""
+    arr = np.atleast_1d(np.asarray(labels))
+    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or (arr < 0).any():
+        raise ValueError(
+            "labels must be a non-empty list of class indices (ints >= 0), got "
+            f"{labels!r}."
+        )
+    return [int(k) for k in arr]
+
+
+def row_kernel(kernel):
+    """``lime``'s ``kernel(d, kernel_width=w)``, called on each item's 1-D distances."""
+
+    def rows(distances, kernel_width):
+        return np.stack(
+            [
+                np.asarray(kernel(d, kernel_width=kernel_width), dtype=np.float64)
+                for d in distances
+            ]
+        )
+
+    return rows
+
+
+def checked_classifier(classifier_fn, noun, takes):
+    """``classifier_fn`` with its answers checked, errors naming it.
+
+    Parameters
+    ----------
+    classifier_fn : callable
+    noun : str
+        What it is called on, plural (``"texts"``, ``"images"``).
+    takes : str
+        What it takes, for the error when it is not callable.
+    """
+    if not callable(classifier_fn):
+        raise TypeError(
+            f"classifier_fn must be a callable taking {takes}, "
+            f"got {type(classifier_fn).__name__}."
+        )
+
+    def call(items):
+        n = len(items)
+        try:
+            out = classifier_fn(items)
+        except Exception as exc:
+            raise PredictFnError(
+                f"classifier_fn raised {type(exc).__name__}: {exc}"
+            ) from exc
+        try:
+            out = np.asarray(out, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise PredictFnOutputError(
+                "classifier_fn must return an array of probabilities; numpy cannot "
+                f"convert its {type(out).__name__} to floats ({exc})."
+            ) from exc
+        if out.ndim != 2 or out.shape[1] < 2:
+            raise PredictFnOutputError(
+                f"classifier_fn must return probabilities of shape (n_{noun}, "
+                f"n_classes) with n_classes >= 2; got shape {out.shape} for {n} "
+                f"{noun}. A binary classifier returns both columns (predict_proba), "
+                "not only class 1's."
+            )
+        if out.shape[0] != n:
+            raise PredictFnOutputError(
+                f"classifier_fn returned {out.shape[0]} rows for {n} {noun}; it must "
+                f"return one row of probabilities per {noun[:-1]}."
+            )
+        if not np.isfinite(out).all():
+            bad = int((~np.isfinite(out).all(axis=1)).sum())
+            raise PredictFnOutputError(
+                f"classifier_fn returned NaN or infinity for {bad} of {n} {noun}."
+            )
+        return out
+
+    return call

@@ -16,7 +16,7 @@ from .._display._colours import NEGATIVE, POSITIVE
 from .._display._plotting import pyplot
 from .._explanation._weights import ranked
 
-__all__ = ["DomainMapper", "Explanation", "from_native"]
+__all__ = ["DomainMapper", "Explanation"]
 
 
 class DomainMapper:

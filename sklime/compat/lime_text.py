@@ -20,15 +20,22 @@ the default names; the HTML page is drawn without scripts.
 """
 
 import re
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._engine._model import PredictFnError, PredictFnOutputError
 from .._text._explainer import TextExplainer
 from .._text._indexing import index_text, render_samples
-from ._common import check_choice, class_names_for, fixed_seed
+from ._common import (
+    check_choice,
+    check_int,
+    check_labels,
+    checked_classifier,
+    class_names_for,
+    fixed_seed,
+    row_kernel,
+)
 from .explanation import DomainMapper, Explanation, from_native
 
 __all__ = [
@@ -381,13 +388,13 @@ class LimeTextExplainer:
     ):
         """The native explainer of one ``explain_instance(s)`` call."""
         check_choice("distance_metric", distance_metric, set(_METRICS))
-        _check_int("num_features", num_features, 1)
-        _check_int("num_samples", num_samples, 2)
+        check_int("num_features", num_features, 1)
+        check_int("num_samples", num_samples, 2)
         if top_labels is not None:
-            _check_int("top_labels", top_labels, 1)
+            check_int("top_labels", top_labels, 1)
             native_labels = None
         else:
-            native_labels = _check_labels(labels)
+            native_labels = check_labels(labels)
         if model_regressor is not None and not hasattr(model_regressor, "fit"):
             raise TypeError(
                 "model_regressor must be a scikit-learn regressor (with fit, "
@@ -398,13 +405,17 @@ class LimeTextExplainer:
         else:
             split, mask = self.split_expression, _WORD_MASK
         return TextExplainer(
-            _checked(classifier_fn),
+            checked_classifier(
+                classifier_fn,
+                "texts",
+                "a list of strings (e.g. pipeline.predict_proba)",
+            ),
             split_expression=split,
             bow=self.bow,
             mask_string=mask if self.mask_string is None else self.mask_string,
             n_samples=int(num_samples),
             kernel_width=self.kernel_width,
-            kernel="exponential" if self.kernel is None else _row_kernel(self.kernel),
+            kernel="exponential" if self.kernel is None else row_kernel(self.kernel),
             metric=distance_metric,
             labels=native_labels,
             random_state=self._seed,
@@ -543,72 +554,3 @@ class LimeTextExplainer:
             self._explanation(native, i, item, labels, top_labels)
             for i, item in enumerate(indexed)
         ]
-
-
-def _check_int(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-
-
-def _check_labels(labels):
-    arr = np.atleast_1d(np.asarray(labels))
-    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or (arr < 0).any():
-        raise ValueError(
-            f"labels must be a non-empty list of class indices (ints >= 0), got {labels!r}."
-        )
-    return [int(k) for k in arr]
-
-
-def _row_kernel(kernel):
-    """``lime``'s kernel, called on each text's 1-D distances."""
-
-    def rows(distances, kernel_width):
-        return np.stack(
-            [np.asarray(kernel(d, kernel_width), dtype=np.float64) for d in distances]
-        )
-
-    return rows
-
-
-def _checked(classifier_fn):
-    """``classifier_fn`` with its answers checked, errors naming it."""
-    if not callable(classifier_fn):
-        raise TypeError(
-            "classifier_fn must be a callable taking a list of strings (e.g. "
-            f"pipeline.predict_proba), got {type(classifier_fn).__name__}."
-        )
-
-    def call(texts):
-        try:
-            out = classifier_fn(texts)
-        except Exception as exc:
-            raise PredictFnError(
-                f"classifier_fn raised {type(exc).__name__}: {exc}"
-            ) from exc
-        try:
-            out = np.asarray(out, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise PredictFnOutputError(
-                f"classifier_fn must return an array of probabilities; numpy cannot "
-                f"convert its {type(out).__name__} to floats ({exc})."
-            ) from exc
-        n = len(texts)
-        if out.ndim != 2 or out.shape[1] < 2:
-            raise PredictFnOutputError(
-                f"classifier_fn must return probabilities of shape (n_texts, n_classes) "
-                f"with n_classes >= 2; got shape {out.shape} for {n} texts. A binary "
-                "classifier returns both columns (predict_proba), not only class 1's."
-            )
-        if out.shape[0] != n:
-            raise PredictFnOutputError(
-                f"classifier_fn returned {out.shape[0]} rows for {n} texts; it must "
-                "return one row of probabilities per text."
-            )
-        if not np.isfinite(out).all():
-            bad = int((~np.isfinite(out).all(axis=1)).sum())
-            raise PredictFnOutputError(
-                f"classifier_fn returned NaN or infinity for {bad} of {n} texts."
-            )
-        return out
-
-    return call

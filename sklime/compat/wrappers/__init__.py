@@ -1,0 +1,1 @@
+"""``lime.wrappers``: :mod:`~sklime.compat.wrappers.scikit_image`'s segmentations."""
