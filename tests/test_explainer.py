@@ -502,3 +502,42 @@ def test_class_names_name_the_outputs(cancer, cancer_lr):
     assert plain.label_name(0) == str(int(plain.labels[0, 0]))
     with pytest.raises(ValueError, match="class_names must name the 2 outputs"):
         LimeExplainer(fn, class_names=["a", "b", "c"]).fit(X)
+
+
+def test_class_names_on_every_explainer(cancer, cancer_lr):
+    from sklime import ImageExplainer, KernelShapExplainer, TextExplainer
+
+    X, _, _ = cancer
+    names = ["malignant", "benign"]
+    shap_exp = (
+        KernelShapExplainer(cancer_lr.predict_proba, n_samples=64, class_names=names)
+        .fit(X[:20])
+        .explain(X[:1])
+    )
+    assert list(shap_exp.output_names) == names
+
+    def words(texts):
+        p = np.array([0.9 if "good" in t else 0.2 for t in texts])
+        return np.column_stack([1 - p, p])
+
+    text_exp = TextExplainer(
+        words, n_samples=50, class_names=["bad", "good"], random_state=0
+    ).explain(["a good day"])
+    assert text_exp.label_name(0) == "good"
+
+    def bright(images):
+        p = np.asarray(images).reshape(len(images), -1).mean(axis=1)
+        return np.column_stack([1 - p, p])
+
+    image = np.zeros((8, 8, 3))
+    image[:4] = 1.0
+    image_exp = ImageExplainer(
+        bright,
+        segmentation=lambda img: np.arange(64).reshape(8, 8) // 16,
+        n_samples=30,
+        class_names=["dark", "light"],
+        random_state=0,
+    ).explain(image[None])
+    assert set(image_exp.output_names) == {"dark", "light"}
+    with pytest.raises(ValueError, match="class_names must name the 2 outputs"):
+        TextExplainer(words, n_samples=20, class_names=["only"]).explain(["good"])

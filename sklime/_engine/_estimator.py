@@ -19,7 +19,7 @@ from .._surrogate._selection import METHODS
 from ._device_model import DeviceModel
 from ._engine import Engine
 from ._labels import check_labels_param
-from ._model import check_probabilities, resolve_predict_fn
+from ._model import check_class_names, check_probabilities, resolve_predict_fn
 
 __all__ = [
     "ENGINE_PARAMETERS",
@@ -31,6 +31,7 @@ __all__ = [
 #: Constraints of the engine's settings, shared by every explainer.
 ENGINE_PARAMETERS = {
     "predict_fn": [callable, HasMethods(["fit"]), None],
+    "class_names": ["array-like", None],
     "labels": [
         Interval(Integral, 0, None, closed="left"),
         "array-like",
@@ -91,7 +92,9 @@ class ItemExplainerMixin(FidelityScoreMixin):
     def _black_box(self):
         """The black box and its output names; checks ``labels``'s form."""
         check_labels_param(self.labels)
-        return resolve_predict_fn(self.predict_fn, "auto", type(self).__name__)
+        fn, names = resolve_predict_fn(self.predict_fn, "auto", type(self).__name__)
+        given = getattr(self, "class_names", None)
+        return fn, names if given is None else np.asarray(given, dtype=object)
 
     def _probe(self, inputs):
         """Ask the black box about one item: sets ``n_outputs_``."""
@@ -132,5 +135,11 @@ class ItemExplainerMixin(FidelityScoreMixin):
             check_probabilities(parts["model_pred"])
         parts["mode"] = (
             "classification" if parts["model_pred"].shape[1] > 1 else "regression"
+        )
+        output_names = check_class_names(
+            getattr(self, "class_names", None),
+            output_names,
+            parts["mode"],
+            parts["model_pred"].shape[1],
         )
         return parts, output_names

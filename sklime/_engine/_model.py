@@ -10,6 +10,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
+    "check_class_names",
     "ModelCaller",
     "PredictFnError",
     "PredictFnOutputError",
@@ -312,3 +313,16 @@ def check_probabilities(Y):
             UserWarning,
             stacklevel=3,
         )
+
+
+def check_class_names(class_names, classes, mode, n_outputs):
+    """The output names: ``class_names`` (checked), else ``classes``."""
+    if class_names is None:
+        return classes
+    names = np.asarray(class_names, dtype=object)
+    if mode == "classification" and names.shape != (n_outputs,):
+        raise ValueError(
+            f"class_names must name the {n_outputs} outputs of predict_fn, "
+            f"got {names.shape[0] if names.ndim == 1 else names.shape} names."
+        )
+    return names

@@ -83,6 +83,10 @@ class PerturbationExplainer(
         ``predict_fn`` is JAX-traceable: it runs jitted on ``S``.
     n_jobs : int, default=None
     random_state : int, RandomState instance or None, default=None
+    class_names : array-like of str, default=None
+        Names of the black box's outputs (one per output in
+        classification), shown by plots and HTML; ``None`` takes a fitted
+        classifier's ``classes_``, else the output indices.
     verbose : int, default=0
 
     Examples
@@ -133,6 +137,7 @@ class PerturbationExplainer(
         batch_size="auto",
         jax_model=False,
         n_jobs=None,
+        class_names=None,
         random_state=None,
         verbose=0,
     ):
@@ -151,6 +156,7 @@ class PerturbationExplainer(
         self.batch_size = batch_size
         self.jax_model = jax_model
         self.n_jobs = n_jobs
+        self.class_names = class_names
         self.random_state = random_state
         self.verbose = verbose
 

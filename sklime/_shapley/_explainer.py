@@ -31,6 +31,7 @@ from .._engine._labels import label_indices
 from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
+    check_class_names,
     output_mode,
     resolve_predict_fn,
 )
@@ -97,6 +98,10 @@ class KernelShapExplainer(
         Chunks of rows explained in parallel (joblib).
     random_state : int, RandomState instance or None, default=None
         Seed of the sampled coalitions (and of the k-means summary).
+    class_names : array-like of str, default=None
+        Names of the black box's outputs (one per output in
+        classification), shown by plots and HTML; ``None`` takes a fitted
+        classifier's ``classes_``, else the output indices.
     verbose : int, default=0
         A progress bar over chunks when positive (tqdm).
 
@@ -158,6 +163,7 @@ class KernelShapExplainer(
         jax_model=False,
         batch_size="auto",
         n_jobs=None,
+        class_names=None,
         random_state=None,
         verbose=0,
     ):
@@ -171,6 +177,7 @@ class KernelShapExplainer(
         self.jax_model = jax_model
         self.batch_size = batch_size
         self.n_jobs = n_jobs
+        self.class_names = class_names
         self.random_state = random_state
         self.verbose = verbose
 
@@ -211,7 +218,7 @@ class KernelShapExplainer(
             Xe, w, self.max_background, self.random_state
         )
         self._players, self._player_names = self._resolve_players()
-        fn, self.output_names_ = resolve_predict_fn(
+        fn, classes = resolve_predict_fn(
             self.predict_fn, self.mode, type(self).__name__
         )
         # (A JAX model sees float64, as it will at explain time.)
@@ -220,6 +227,9 @@ class KernelShapExplainer(
                 self.background_, what="background rows"
             )
         self.mode_, self._binary, self.n_outputs_ = output_mode(self.mode, out.shape[1])
+        self.output_names_ = check_class_names(
+            self.class_names, classes, self.mode_, self.n_outputs_
+        )
         if self._binary:
             out = np.column_stack([1 - out[:, 0], out[:, 0]])
         mean = self.background_weights_ @ out

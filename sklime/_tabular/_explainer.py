@@ -27,6 +27,7 @@ from .._engine._estimator import (
 from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
+    check_class_names,
     check_probabilities,
     output_mode,
     resolve_predict_fn,
@@ -39,7 +40,6 @@ from ._descriptions import descriptions
 from ._discretizer import DISCRETIZERS, Discretizer
 from ._encoding import TabularEncoder, check_table, dense_table
 from ._fitting import (
-    check_class_names,
     check_device_model,
     check_settings,
     description_table,
@@ -237,7 +237,6 @@ class LimeExplainer(
         "n_features": [Interval(Integral, 1, None, closed="left")],
         "prior": ["array-like", dict, None],
         "surrogate": [HasMethods(["fit"]), None],
-        "class_names": ["array-like", None],
     }
 
     def __init__(

@@ -17,7 +17,6 @@ from ._groups import GroupPlan
 from ._plan import TabularPlan
 
 __all__ = [
-    "check_class_names",
     "check_device_model",
     "check_settings",
     "description_table",
@@ -73,19 +72,6 @@ def check_settings(est, encoder):
             "jax_model=True needs numeric input: predict_fn would receive "
             "DataFrames or non-numeric categories here. Pass a numeric array."
         )
-
-
-def check_class_names(class_names, classes, mode, n_outputs):
-    """The output names: ``class_names`` (checked), else ``classes``."""
-    if class_names is None:
-        return classes
-    names = np.asarray(class_names, dtype=object)
-    if mode == "classification" and names.shape != (n_outputs,):
-        raise ValueError(
-            f"class_names must name the {n_outputs} outputs of predict_fn, "
-            f"got {names.shape[0] if names.ndim == 1 else names.shape} names."
-        )
-    return names
 
 
 def check_device_model(fn, binary, n_features, dtype, n_outputs):

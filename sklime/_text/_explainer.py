@@ -106,6 +106,10 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
     n_jobs : int, default=None
         Texts explained in parallel by joblib (threads by default; any
         joblib backend through ``joblib.parallel_config``).
+    class_names : array-like of str, default=None
+        Names of the black box's outputs (one per output in
+        classification), shown by plots and HTML; ``None`` takes a fitted
+        classifier's ``classes_``, else the output indices.
     verbose : int, default=0
         ``> 0`` shows a progress bar (tqdm) over the texts.
 
@@ -166,6 +170,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         batch_size="auto",
         jax_model=False,
         n_jobs=None,
+        class_names=None,
         verbose=0,
     ):
         self.predict_fn = predict_fn
@@ -186,6 +191,7 @@ class TextExplainer(ItemExplainerMixin, PredictFnCloneMixin, BaseEstimator):
         self.batch_size = batch_size
         self.jax_model = jax_model
         self.n_jobs = n_jobs
+        self.class_names = class_names
         self.verbose = verbose
 
     def __sklearn_tags__(self):
