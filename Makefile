@@ -10,7 +10,14 @@ PYTEST_ARGS ?=
 # are built once): 6 min 52 s instead of 10 min 41 s serial on 2 cores.
 PYTEST_WORKERS ?= -n auto --dist loadfile
 
-.PHONY: help demo test lint format docs readme-image bench clean
+.PHONY: help demo test lint format docs readme-image bench bench-compare bench-history clean
+# bench-compare: BASE (default main) against HEAD (default the working tree),
+# failing on a benchmark slower by more than FACTOR; ASV_ARGS go to asv run.
+BASE ?= main
+HEAD ?= WORKTREE
+FACTOR ?= 1.3
+COMMITS ?= 5
+ASV_ARGS ?=
 
 help:
 	@echo "make demo   explain a real model on a scikit-learn dataset (sets itself up)"
@@ -19,6 +26,8 @@ help:
 	@echo "make docs   build the Sphinx site in doc/_build/html (warnings are errors)"
 	@echo "make readme-image  redraw doc/_static/readme_explanation.png"
 	@echo "make bench  run the asv benchmarks once against the working tree"
+	@echo "make bench-compare  asv: BASE=main against the working tree, fail beyond FACTOR=1.3"
+	@echo "make bench-history  asv: the last COMMITS=5 commits, published to asv_bench/html"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +52,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check sklime tests examples asv_bench doc
+	$(BIN)/ruff check sklime tests examples asv_bench doc tools
 
 format: $(STAMP)
-	$(BIN)/ruff format sklime tests examples asv_bench
+	$(BIN)/ruff format sklime tests examples asv_bench tools
 
 docs: $(DOCS_STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -b html doc doc/_build/html
@@ -57,6 +66,12 @@ readme-image: $(STAMP)
 bench: $(BENCH_STAMP)
 	cd asv_bench && ../$(BIN)/asv machine --yes >/dev/null && \
 		../$(BIN)/asv run --python=same --quick --show-stderr
+
+bench-compare: $(BENCH_STAMP)
+	$(BIN)/python tools/asv_commits.py compare $(BASE) $(HEAD) --factor $(FACTOR) -- $(ASV_ARGS)
+
+bench-history: $(BENCH_STAMP)
+	$(BIN)/python tools/asv_commits.py history --commits $(COMMITS) -- $(ASV_ARGS)
 
 clean:
 	rm -rf $(VENV) doc/_build doc/auto_examples asv_bench/results asv_bench/html demo_output

@@ -46,7 +46,7 @@ def child(env):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-class FirstCall:
+class FreshProcess:
     timeout = 300
     number = 1
     repeat = 1
