@@ -372,3 +372,47 @@ def test_row_distances_match_pairwise_distances():
 def test_row_distances_unknown_metric():
     with pytest.raises(ValueError, match="metric"):
         row_distances(np.ones((1, 2, 2)), "manhattan")
+
+
+# -- JAX arrays in, JAX arrays out (on their device) --------------------------
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "cosine"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("with_y", [False, True])
+def test_jax_arrays_stay_on_their_device(metric, dtype, with_y, rng):
+    X = rng.random((37, 20)).astype(dtype)
+    Y = rng.random((11, 20)).astype(dtype) if with_y else None
+    with x64_scope():
+        Xj = jnp.asarray(X)
+        Yj = None if Y is None else jnp.asarray(Y)
+    D = pairwise_distances(Xj, Yj, metric=metric)
+    assert isinstance(D, jax.Array)
+    assert D.devices() == Xj.devices()
+    assert D.dtype == dtype
+    expected = sk_pairwise_distances(X, Y, metric=metric)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(np.asarray(D), expected, atol=tol, rtol=0)
+    if not with_y:
+        assert np.all(np.diag(np.asarray(D)) == 0)
+
+
+def test_jax_and_numpy_inputs_mix(rng):
+    X = rng.random((9, 4))
+    with x64_scope():
+        Yj = jnp.asarray(rng.random((5, 4)))
+    D = pairwise_distances(X, Yj)  # float64 numpy beside a float64 JAX array
+    assert isinstance(D, jax.Array) and D.dtype == np.float64
+    np.testing.assert_allclose(np.asarray(D), sk_pairwise_distances(X, np.asarray(Yj)))
+
+
+def test_jax_arrays_are_checked():
+    X = jnp.ones((4, 3)).at[1, 2].set(jnp.nan)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        pairwise_distances(X)
+    with pytest.raises(ValueError, match="Input Y contains NaN"):
+        pairwise_distances(jnp.ones((2, 3)), X)
+    with pytest.raises(ValueError, match="same number of features"):
+        pairwise_distances(jnp.ones((2, 3)), jnp.ones((2, 4)))
+    with pytest.raises(ValueError, match="X must be a non-empty 2-D array"):
+        pairwise_distances(jnp.ones(3))

@@ -25,6 +25,10 @@ How the work is split, and why (measurements in ``doc/performance.rst``):
   gets from BLAS ``syrk``); the others are their transposes. With few
   features the matrix is cheap to compute and costly to move, and one full
   product is faster.
+* JAX arrays in, a JAX array out, on their device: the same preparation runs
+  there (:func:`_prepare_device`, one jitted call), then the same kernel; no
+  row or distance is copied to the host (only the finiteness check, one
+  number, is read back).
 """
 
 from functools import partial
@@ -223,6 +227,55 @@ def _check_input(A, name, ensure_all_finite=False):
         raise ValueError(f"{name}: {message}") from exc
 
 
+@partial(jax.jit, static_argnames=("n_rows", "metric", "dtype"))
+def _prepare_device(A, centre, n_rows, metric, dtype):
+    """:func:`_prepare` on the device: rows, squared norms (or None), check."""
+    A = A.astype(dtype)
+    if metric == "euclidean":
+        R = A - centre.astype(dtype)
+        sq = jnp.sum(R * R, axis=1)
+        out, norms, check = R, jnp.pad(sq, (0, n_rows - A.shape[0])), jnp.sum(sq)
+    else:
+        norms = jnp.sqrt(jnp.sum(A * A, axis=1))
+        out = A / jnp.where(norms == 0, 1, norms)[:, None]
+        norms, check = None, jnp.sum(norms)
+    return jnp.pad(out, ((0, n_rows - A.shape[0]), (0, 0))), norms, check
+
+
+def _device_distances(X, Y, same, metric):
+    """:func:`pairwise_distances` of JAX arrays, computed and left on their device."""
+    with x64_scope():  # a float64 numpy array beside a JAX array stays float64
+        X = jnp.asarray(X)
+        Y = None if Y is None else jnp.asarray(Y)
+    for name, A in (("X", X), ("Y", Y)):
+        if A is not None and (A.ndim != 2 or 0 in A.shape):
+            raise ValueError(
+                f"{name} must be a non-empty 2-D array, got shape {A.shape}."
+            )
+    if not same and X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"X and Y must have the same number of features (columns); "
+            f"got X with {X.shape[1]} and Y with {Y.shape[1]}."
+        )
+    with x64_scope():
+        Yr = X if same else Y
+        both32 = X.dtype == jnp.float32 and Yr.dtype == jnp.float32
+        dtype = np.dtype(np.float32 if both32 else np.float64)
+        centre = Yr.astype(jnp.float64).mean(axis=0) if metric == "euclidean" else None
+        n, m = X.shape[0], Yr.shape[0]
+        Xp, x_sq, check = _prepare_device(X, centre, bucket(n), metric, dtype)
+        Yp = y_sq = None
+        blocks = _symmetric_blocks(bucket(n), X.shape[1]) if same else 0
+        if not same:
+            Yp, y_sq, y_check = _prepare_device(Y, centre, bucket(m), metric, dtype)
+            check = check + y_check
+        if not np.isfinite(float(check)):
+            bad = "X" if same or not np.isfinite(float(jnp.sum(X))) else "Y"
+            raise ValueError(f"Input {bad} contains NaN or infinity.")
+        D = _pairwise_kernel(Xp, Yp, x_sq, y_sq, metric, blocks)
+        return D[:n, :m]
+
+
 def pairwise_distances(X, Y=None, metric="euclidean"):
     """Compute the distance matrix between the rows of ``X`` and ``Y``.
 
@@ -235,8 +288,9 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples_X, n_features)
-        Input rows. Must be finite.
+    X : array-like or jax.Array of shape (n_samples_X, n_features)
+        Input rows. Must be finite. JAX arrays (of ``X`` or ``Y``) are
+        computed on their device and the result stays there.
     Y : array-like of shape (n_samples_Y, n_features), default=None
         Second set of rows. ``None`` (or ``X`` itself, as in scikit-learn)
         means the distances between the rows of ``X``.
@@ -245,10 +299,11 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
 
     Returns
     -------
-    D : ndarray of shape (n_samples_X, n_samples_Y)
-        ``D[i, j]`` is the distance between ``X[i]`` and ``Y[j]``. The dtype is
-        float32 when both inputs are float32 and float64 otherwise, as in
-        scikit-learn.
+    D : ndarray or jax.Array of shape (n_samples_X, n_samples_Y)
+        ``D[i, j]`` is the distance between ``X[i]`` and ``Y[j]``: a JAX
+        array on the inputs' device when ``X`` or ``Y`` is one, else a numpy
+        array. The dtype is float32 when both inputs are float32 and float64
+        otherwise, as in scikit-learn.
 
     See Also
     --------
@@ -272,6 +327,8 @@ def pairwise_distances(X, Y=None, metric="euclidean"):
         )
     # Y=None and Y=X both mean one set of rows, as in scikit-learn.
     same = Y is None or Y is X
+    if isinstance(X, jax.Array) or isinstance(Y, jax.Array):
+        return _device_distances(X, None if same else Y, same, metric)
     X = _check_input(X, "X")
     if same:
         Y = X
