@@ -200,3 +200,36 @@ def test_top_k_jaccard_on_explanations(cancer, cancer_lr):
     a = explainer.explain(X[:4])
     np.testing.assert_array_equal(top_k_jaccard(a, a), 1.0)
     assert top_k_jaccard(a, a.coef[:, 0], k=3).shape == (4,)
+
+
+def test_numpy_categorical_features_need_no_pandas():
+    """The core install (no pandas) fits and explains arrays with categories."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "class NoPandas:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'pandas':\n"
+        "            raise ImportError('pandas is not installed')\n"
+        "sys.meta_path.insert(0, NoPandas())\n"
+        "import numpy as np\n"
+        "from sklime import LimeExplainer\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = np.column_stack([rng.integers(0, 3, 200), rng.normal(size=200)])\n"
+        "f = lambda Z: np.column_stack([1 / (1 + np.exp(Z[:, 0] - 1)),"
+        " 1 - 1 / (1 + np.exp(Z[:, 0] - 1))])\n"
+        "e = LimeExplainer(f, categorical_features=[0], n_samples=100,"
+        " random_state=0).fit(X)\n"
+        "print(e.explain(X[:2]).coef.shape)\n"
+        "bad = X.astype(object); bad[3, 0] = None\n"
+        "try:\n"
+        "    LimeExplainer(f, categorical_features=[0]).fit(bad)\n"
+        "except ValueError as exc:\n"
+        "    print('missing' in str(exc))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["(2,", "1,", "2)", "True"]

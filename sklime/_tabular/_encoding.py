@@ -33,6 +33,24 @@ def _auto_categorical(dtype):
     )
 
 
+def _missing(col):
+    """Missing entries of a column: NaN, None (and pandas' NA, when installed).
+
+    Numeric columns need no pandas (the core install explains numpy arrays
+    with categorical features).
+    """
+    col = np.asarray(col)
+    if col.dtype.kind in "fc":
+        return np.isnan(col)
+    if col.dtype.kind != "O":
+        return np.zeros(col.shape, dtype=bool)
+    try:
+        import pandas as pd
+    except ImportError:
+        return np.array([v is None or (isinstance(v, float) and v != v) for v in col])
+    return np.asarray(pd.isna(col), dtype=bool)
+
+
 def _sorted_categories(values, name):
     """Sorted unique values of a column (by string when types do not compare)."""
     uniques = list(dict.fromkeys(values.tolist()))
@@ -125,10 +143,7 @@ class TabularEncoder:
 
     @staticmethod
     def _check_missing(col, j, names):
-        import pandas as pd
-
-        missing = pd.isna(col)
-        if np.any(missing):
+        if np.any(_missing(col)):
             name = names[j] if names is not None else int(j)
             raise ValueError(
                 f"Categorical column {name!r} has missing values (NaN/None); "
