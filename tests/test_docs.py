@@ -61,3 +61,16 @@ def test_readme_picture_exists():
     assert pictures
     for picture in pictures:
         assert (ROOT / picture).stat().st_size > 10_000
+
+
+def test_all_extra_is_every_feature_extra_and_the_readme_names_them():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    features = ("plot", "pandas", "progress", "image", "dask", "counterfactual")
+    assert set(extras["all"]) == {dep for name in features for dep in extras[name]}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in (*features, "all"):
+        assert f"`{name}`" in readme or f"[{name}]" in readme, name
