@@ -541,3 +541,31 @@ def test_class_names_on_every_explainer(cancer, cancer_lr):
     assert set(image_exp.output_names) == {"dark", "light"}
     with pytest.raises(ValueError, match="class_names must name the 2 outputs"):
         TextExplainer(words, n_samples=20, class_names=["only"]).explain(["good"])
+
+
+def test_transform_keeps_every_explained_label(cancer, cancer_lr):
+    X, _, names = cancer
+    est = LimeExplainer(
+        cancer_lr.predict_proba,
+        n_samples=300,
+        labels="all",
+        class_names=["malignant", "benign"],
+        random_state=0,
+    ).fit(X)
+    A = est.transform(X[:3])
+    coef = est.explain(X[:3]).coef
+    assert A.shape == (3, 2 * 30)
+    np.testing.assert_array_equal(A[:, :30], coef[:, 0])
+    np.testing.assert_array_equal(A[:, 30:], coef[:, 1])
+    out = est.get_feature_names_out()
+    assert out[0] == "malignant__x0" and out[30] == "benign__x0" and len(out) == 60
+    # One label: the names and columns of before.
+    one = est.set_params(labels=1)
+    assert one.transform(X[:3]).shape == (3, 30)
+    assert list(one.get_feature_names_out()) == [f"x{j}" for j in range(30)]
+    # A DataFrame output names its columns so.
+    pd = pytest.importorskip("pandas")
+    frame = LimeExplainer(cancer_lr, n_samples=300, labels=[0, 1], random_state=0)
+    frame.set_output(transform="pandas").fit(pd.DataFrame(X, columns=names))
+    cols = frame.transform(pd.DataFrame(X[:2], columns=names)).columns
+    assert cols[0] == f"0__{names[0]}" and cols[-1] == f"1__{names[-1]}"

@@ -24,6 +24,7 @@ from .._engine._estimator import (
     SURROGATE_PARAMETERS,
     FidelityScoreMixin,
 )
+from .._engine._labels import label_indices
 from .._engine._model import (
     ModelCaller,
     PredictFnCloneMixin,
@@ -313,10 +314,33 @@ class LimeExplainer(
         Returns
         -------
         feature_names_out : ndarray of str objects
-            One name per input feature (its attribution).
+            One name per input feature (its attribution); with several
+            explained labels (``labels`` a list or ``"all"``),
+            ``"<label>__<feature>"`` for each label in turn, the label named
+            by ``class_names`` or the classifier's classes when known.
         """
         check_is_fitted(self)
-        return np.asarray(_check_feature_names_in(self, input_features), dtype=object)
+        names = np.asarray(_check_feature_names_in(self, input_features), dtype=object)
+        labels = self._transform_labels()
+        if labels is None:
+            return names
+        outputs = self.output_names_
+        return np.asarray(
+            [
+                f"{outputs[k] if outputs is not None else k}__{name}"
+                for k in labels
+                for name in names
+            ],
+            dtype=object,
+        )
+
+    def _transform_labels(self):
+        """The labels of :meth:`transform`'s blocks, or None for one block."""
+        if self.mode_ == "regression" or self.labels is None:
+            return None
+        if isinstance(self.labels, Integral):
+            return None
+        return label_indices(self.labels, self.n_outputs_)
 
     # -- fit -------------------------------------------------------------------
 
@@ -388,7 +412,7 @@ class LimeExplainer(
                 fn, self._binary, self.n_features_in_, X.dtype, self.n_outputs_
             )
         self._description_table = description_table(
-            self._plan, discretizer, self.get_feature_names_out(), enc
+            self._plan, discretizer, _check_feature_names_in(self, None), enc
         )
         return self
 
@@ -458,7 +482,7 @@ class LimeExplainer(
     def _assemble(self, plan, parts):
         if self.mode_ == "classification":
             check_probabilities(parts["model_pred"])
-        names = self.get_feature_names_out()
+        names = np.asarray(_check_feature_names_in(self, None), dtype=object)
         groups = self._plan.column_groups
         table = self._description_table
         return Explanation(
@@ -479,7 +503,7 @@ class LimeExplainer(
         )
 
     def transform(self, X):
-        """Attributions: the surrogate coefficients of each row's first label.
+        """Attributions: the surrogate coefficients of each row's explained labels.
 
         Parameters
         ----------
@@ -487,11 +511,14 @@ class LimeExplainer(
 
         Returns
         -------
-        attributions : ndarray of shape (n_rows, `n_features_in_`)
-            Zero for features the surrogate did not keep. With
-            ``feature_groups`` every column gets its group's weight.
+        attributions : ndarray of shape (n_rows, n_labels * `n_features_in_`)
+            One block of ``n_features_in_`` columns per explained label (one
+            block with ``labels=None``, an int or in regression; every
+            listed label, in order, with a list or ``"all"``), named by
+            :meth:`get_feature_names_out`. Zero for features the surrogate
+            did not keep. With ``feature_groups`` every column gets its
+            group's weight.
         """
         exp = self.explain(X)
-        if exp.groups is not None:
-            return exp.column_weights()[:, 0, :]
-        return exp.coef[:, 0, :]
+        W = exp.column_weights() if exp.groups is not None else exp.coef
+        return W.reshape(W.shape[0], -1)
