@@ -4,6 +4,8 @@ from numbers import Integral
 
 import numpy as np
 
+from .._explanation._saving import SavedMixin
+
 __all__ = ["CounterfactualExplanation", "standardized_l1"]
 
 
@@ -39,7 +41,7 @@ def standardized_l1(a, b, scale, categorical):
     return diff.sum(axis=-1)
 
 
-class CounterfactualExplanation:
+class CounterfactualExplanation(SavedMixin):
     """Counterfactuals of a batch of rows, with their validity and cost.
 
     ``counterfactuals[i, c]`` is the ``c``-th counterfactual of row ``i``: the
@@ -96,6 +98,18 @@ class CounterfactualExplanation:
     >>> exp.as_list(0)
     [('b', 5.0, 7.0)]
     """
+
+    _saved_fields = (
+        "instances",
+        "counterfactuals",
+        "model_pred",
+        "counterfactual_pred",
+        "target",
+        "feature_names",
+        "scale",
+        "categorical",
+        "output_names",
+    )
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ from numbers import Integral
 import numpy as np
 
 from .._display._html import explanation_html
+from ._saving import SavedMixin
 from ._weights import ranked
 
 __all__ = ["Explanation", "numbered", "row_index"]
@@ -20,7 +21,7 @@ __all__ = ["Explanation", "numbered", "row_index"]
 SURROGATE = ("coef", "intercept", "score", "local_pred", "model_pred", "labels")
 
 
-class Explanation:
+class Explanation(SavedMixin):
     """Local explanations of a batch of rows.
 
     Every array has one entry per explained row (first axis) and, where it
@@ -138,6 +139,7 @@ class Explanation:
     #: (``SURROGATE``) are always taken per row.
     _row_fields = ("descriptions", "data", "n_samples")
     _shared_fields = ("feature_names", "output_names", "mode", "data_names", "groups")
+    _saved_fields = SURROGATE + _row_fields + _shared_fields
 
     def __len__(self):
         return self.coef.shape[0]

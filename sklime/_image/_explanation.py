@@ -7,7 +7,7 @@ them (``get_image_and_mask``); its overlay is drawn by
 
 import numpy as np
 
-from .._explanation._explanation import Explanation, numbered
+from .._explanation._explanation import SURROGATE, Explanation, numbered
 from .._explanation._weights import ranked
 
 __all__ = ["ImageExplanation"]
@@ -61,6 +61,7 @@ class ImageExplanation(Explanation):
 
     _row_fields = ("segments", "images", "n_segments")
     _shared_fields = ("output_names", "mode")
+    _saved_fields = SURROGATE + _row_fields + _shared_fields
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ texts with highlighted words, is drawn by :mod:`sklime._display._html`.
 import numpy as np
 
 from .._display._html import text_explanation_html
-from .._explanation._explanation import Explanation, numbered
+from .._explanation._explanation import SURROGATE, Explanation, numbered
 
 __all__ = ["TextExplanation"]
 
@@ -58,6 +58,7 @@ class TextExplanation(Explanation):
 
     _row_fields = ("texts", "indexed")
     _shared_fields = ("output_names", "mode")
+    _saved_fields = SURROGATE + _row_fields + _shared_fields
 
     def __init__(
         self,
