@@ -38,3 +38,41 @@ def test_no_bar_for_one_chunk(explainer, cancer, capfd):
     X, _, _ = cancer
     explainer.set_params(verbose=1).explain(X[:3])
     assert "explaining" not in capfd.readouterr().err
+
+
+def test_text_and_image_explainers_show_bars(capfd):
+    from sklime import ImageExplainer, TextExplainer
+
+    def words(texts):
+        p = np.array([0.9 if "good" in t else 0.2 for t in texts])
+        return np.column_stack([1 - p, p])
+
+    TextExplainer(words, n_samples=30, verbose=1, random_state=0).explain(
+        ["a good day", "not good", "fine"]
+    )
+    assert "3/3" in capfd.readouterr().err
+
+    def bright(images):
+        p = np.asarray(images).reshape(len(images), -1).mean(axis=1)
+        return np.column_stack([1 - p, p])
+
+    images = np.random.default_rng(0).random((2, 8, 8, 3))
+    ImageExplainer(
+        bright,
+        segmentation=lambda im: np.arange(64).reshape(8, 8) // 16,
+        n_samples=20,
+        verbose=1,
+        random_state=0,
+    ).explain(images)
+    assert "2/2" in capfd.readouterr().err
+
+
+def test_verbose_without_tqdm_names_the_extra(explainer, cancer, monkeypatch):
+    import sys
+
+    X, _, _ = cancer
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    with pytest.raises(ImportError, match=r"sklime\[progress\]"):
+        explainer.set_params(verbose=1).explain(X[:2])
+    explainer.set_params(verbose=0).explain(X[:2])  # no bar, no tqdm needed

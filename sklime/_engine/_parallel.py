@@ -8,14 +8,19 @@ __all__ = ["progress_bar", "run_parallel"]
 def progress_bar(verbose, total, desc="explaining"):
     """A tqdm bar over ``total`` chunks when ``verbose`` and there are several.
 
-    ``None`` when the bar is not wanted or tqdm (the ``progress`` extra) is
-    not installed; ``verbose`` then stays silent rather than failing.
+    ``None`` when the bar is not wanted (one chunk). ``verbose`` needs tqdm
+    (the ``progress`` extra): without it, an ``ImportError`` says so.
     """
-    if not verbose or total < 2:
+    if not verbose:
         return None
     try:
         from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - optional dependency
+    except ImportError as exc:
+        raise ImportError(
+            "verbose > 0 shows a progress bar, which needs tqdm: pip install "
+            '"sklime[progress]" (or pass verbose=0).'
+        ) from exc
+    if total < 2:
         return None
     return tqdm(total=total, desc=desc, unit="chunk")
 

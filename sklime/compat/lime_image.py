@@ -320,7 +320,9 @@ class LimeImageExplainer:
             Seed of the default quickshift (scikit-image's ``rng``); ``None``
             keeps scikit-image's default.
         progress_bar : bool, default=True
-            A progress bar (tqdm) when the work comes in several chunks.
+            A progress bar (tqdm) when the work comes in several chunks; as
+            it is the default, it is left out quietly when tqdm (the
+            ``progress`` extra) is not installed.
 
         Returns
         -------
@@ -479,7 +481,7 @@ class LimeImageExplainer:
                 n_features=int(num_features),
                 feature_selection=self.feature_selection,
                 surrogate=model_regressor,
-                verbose=int(bool(progress_bar)),
+                verbose=int(bool(progress_bar) and _has_tqdm()),
             )
             with warnings.catch_warnings():
                 # lime_image takes any scores without a word about probabilities.
@@ -533,6 +535,14 @@ class _Given:
         labels = self._segments[self._next]
         self._next += 1
         return labels
+
+
+def _has_tqdm():
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _check_image(image, name):
