@@ -270,7 +270,9 @@ class Explanation(SavedMixin):
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on environment
-            raise ImportError("to_frame needs pandas: pip install pandas") from exc
+            raise ImportError(
+                'to_frame needs pandas: pip install "sklime[pandas]"'
+            ) from exc
         n, L, p = self.coef.shape
         rows = np.repeat(np.arange(n), L)
         labels = self.labels.reshape(-1)
