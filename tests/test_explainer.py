@@ -569,3 +569,28 @@ def test_transform_keeps_every_explained_label(cancer, cancer_lr):
     frame.set_output(transform="pandas").fit(pd.DataFrame(X, columns=names))
     cols = frame.transform(pd.DataFrame(X[:2], columns=names)).columns
     assert cols[0] == f"0__{names[0]}" and cols[-1] == f"1__{names[-1]}"
+
+
+def test_training_data_holds_the_statistics_fixed_in_a_search(cancer, cancer_lr):
+    X, _, _ = cancer
+    X_train, X_rows = X[:400], X[400:460]
+    fixed = LimeExplainer(
+        cancer_lr, n_samples=300, training_data=X_train, random_state=0
+    )
+    plain = LimeExplainer(cancer_lr, n_samples=300, random_state=0)
+    # fit(rows) learns from training_data: the explainer of fit(X_train).
+    a = fixed.fit(X_rows).explain(X_rows[:3])
+    b = plain.fit(X_train).explain(X_rows[:3])
+    np.testing.assert_array_equal(a.coef, b.coef)
+    c = clone(plain).fit(X_rows).explain(X_rows[:3])  # other statistics
+    assert not np.array_equal(a.coef, c.coef)
+    search = GridSearchCV(fixed, {"kernel_width": [1.0, 4.0]}, cv=2).fit(X_rows)
+    for w in (1.0, 4.0):  # every candidate sampled from the training data
+        est = clone(fixed).set_params(kernel_width=w).fit(X_rows[:30])
+        ref = clone(plain).set_params(kernel_width=w).fit(X_train)
+        np.testing.assert_array_equal(est._plan.frequencies, ref._plan.frequencies)
+    assert search.best_params_["kernel_width"] in (1.0, 4.0)
+    with pytest.raises(ValueError, match="X has 5 features"):
+        clone(fixed).fit(X_rows[:, :5])
+    with pytest.raises(ValueError, match="discretizer='entropy'"):
+        clone(fixed).set_params(discretizer="entropy").fit(X_rows)

@@ -165,6 +165,15 @@ class LimeExplainer(
     n_jobs : int, default=None
         Chunks of rows explained in parallel by joblib (threads by default; any
         joblib backend, e.g. dask, through ``joblib.parallel_config``).
+    training_data : array-like of shape (n_train, n_features), default=None
+        Fixed training data: :meth:`fit` then learns the sampling statistics
+        from it and only checks that ``X`` has the same features. Lets
+        ``GridSearchCV(explainer, ...).fit(rows)`` tune ``kernel_width`` (or
+        any setting) on the rows to explain while every candidate samples
+        from the training distribution, as the final explainer does
+        (without it, each fold's statistics come from that fold's rows).
+        Not with ``discretizer="entropy"`` (pass a :class:`Discretizer`
+        fitted with the training labels instead).
     class_names : array-like of str, default=None
         Names of the black box's outputs (one per output in
         classification), shown by plots, ``as_list`` titles and HTML;
@@ -238,6 +247,7 @@ class LimeExplainer(
         "n_features": [Interval(Integral, 1, None, closed="left")],
         "prior": ["array-like", dict, None],
         "surrogate": [HasMethods(["fit"]), None],
+        "training_data": ["array-like", "sparse matrix", None],
     }
 
     def __init__(
@@ -264,6 +274,7 @@ class LimeExplainer(
         jax_model=False,
         batch_size="auto",
         n_jobs=None,
+        training_data=None,
         class_names=None,
         random_state=None,
         verbose=0,
@@ -289,6 +300,7 @@ class LimeExplainer(
         self.jax_model = jax_model
         self.batch_size = batch_size
         self.n_jobs = n_jobs
+        self.training_data = training_data
         self.class_names = class_names
         self.random_state = random_state
         self.verbose = verbose
@@ -351,7 +363,8 @@ class LimeExplainer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data (finite numbers).
+            Training data (finite numbers); with ``training_data`` set, only
+            checked (its features must be those of ``training_data``).
         y : array-like of shape (n_samples,), default=None
             Class labels, used only by ``discretizer="entropy"``.
 
@@ -372,9 +385,21 @@ class LimeExplainer(
             raise
 
     def _fit(self, X, y):
+        rows = None
+        if self.training_data is not None:
+            if self.discretizer == "entropy":
+                raise ValueError(
+                    "training_data with discretizer='entropy': pass a Discretizer "
+                    "fitted with the training labels as discretizer instead."
+                )
+            rows, X, y = X, self.training_data, None
         X = dense_table(X)
         check_table(X)
         validate_data(self, X, skip_check_array=True)
+        if rows is not None:  # the rows fit was given: same features
+            rows = dense_table(rows)
+            check_table(rows)
+            validate_data(self, rows, skip_check_array=True, reset=False)
         names = getattr(self, "feature_names_in_", None)
         self._encoder = enc = TabularEncoder().fit(X, self.categorical_features, names)
         with named_input("X"):
