@@ -20,23 +20,21 @@ def test_rewrite_points_lime_imports_at_compat():
     )
 
 
-@pytest.mark.parametrize("name", run_lime_tests.PORTED)
-def test_lime_test_file_passes_against_compat(name):
-    pytest.importorskip("lime")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "run_lime_tests.py"),
-            name,
-            "--",
-            "-q",
-            "-p",
-            "no:randomly",
-        ],
+def _run_lime_tests(*args):
+    """tools/run_lime_tests.py with ``args``, quietly, in a subprocess."""
+    script = str(ROOT / "tools" / "run_lime_tests.py")
+    return subprocess.run(
+        [sys.executable, script, *args, "--", "-q", "-p", "no:randomly"],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+
+
+@pytest.mark.parametrize("name", run_lime_tests.PORTED)
+def test_lime_test_file_passes_against_compat(name):
+    pytest.importorskip("lime")
+    result = _run_lime_tests(name)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "failed" not in result.stdout
 
@@ -45,20 +43,7 @@ def test_the_deselected_tests_fail_on_lime_itself():
     """FAIL_ON_LIME is not a list of our failures: lime fails them too."""
     pytest.importorskip("lime")
     pytest.importorskip("skimage")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "run_lime_tests.py"),
-            "--fail-on-lime",
-            "--",
-            "-q",
-            "-p",
-            "no:randomly",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    result = _run_lime_tests("--fail-on-lime")
     n = len(run_lime_tests.FAIL_ON_LIME)
     assert f"{n} failed" in result.stdout, result.stdout[-3000:]
     assert " passed" not in result.stdout
