@@ -137,8 +137,14 @@ def log(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-def throughput(model_name, n_rows, rounds, budget, min_time):
-    """Per-row times (seconds) of lime, sklime and the model alone."""
+def throughput(model_name, n_rows, rounds, budget, min_time, n_features=10):
+    """Per-row times (seconds) of lime, sklime and the model alone.
+
+    ``n_features``: features per explanation (``num_features`` for lime);
+    at 6 or fewer both libraries select them forward, one fit per candidate.
+    """
+    k = {"n_features": n_features}
+    lime_k = {"num_features": n_features}
     X_train, _ = breast_cancer()
     model = make_model(model_name)
     predict = model.predict_proba
@@ -147,21 +153,21 @@ def throughput(model_name, n_rows, rounds, budget, min_time):
     # Both explainers call the model through a timer, to know the model's
     # time inside each call too (a second measure of the overhead).
     lime_model, sklime_model = TimedModel(predict), TimedModel(predict)
-    explainer = make_sklime(sklime_model, X_train)
+    explainer = make_sklime(sklime_model, X_train, **k)
     explainer.explain(rows[:16])  # compile
     lime = make_lime(X_train)
-    lime_explain(lime, rows[:1], lime_model)
+    lime_explain(lime, rows[:1], lime_model, **lime_k)
     recorded = breast_cancer_rows(N_RECORDED)
     sklime_blocks = recorded_inputs(
-        lambda f: make_sklime(f, X_train).explain(recorded), predict
+        lambda f: make_sklime(f, X_train, **k).explain(recorded), predict
     )
     lime_blocks = recorded_inputs(
-        lambda f: lime_explain(make_lime(X_train), recorded, f), predict
+        lambda f: lime_explain(make_lime(X_train), recorded, f, **lime_k), predict
     )
     times = interleaved_times(
         {
             "lime": lambda: lime_model.timed(
-                lambda: lime_explain(lime, rows[:m], lime_model)
+                lambda: lime_explain(lime, rows[:m], lime_model, **lime_k)
             ),
             "lime_model": lambda: model_alone(predict, lime_blocks, m),
             "sklime": lambda: sklime_model.timed(lambda: explainer.explain(rows)),
@@ -223,6 +229,12 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=None)
     parser.add_argument("--rows", nargs="+", type=int, default=None)
     parser.add_argument("--memory-rows", nargs="*", type=int, default=None)
+    parser.add_argument(
+        "--n-features",
+        type=int,
+        default=10,
+        help="features per explanation (lime's num_features); default 10",
+    )
     parser.add_argument("--skip-first-call", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args(argv)
@@ -259,7 +271,14 @@ def main(argv=None):
     results, overheads = [], []
     for model_name in [] if args.skip_throughput else models:
         for n_rows in n_rows_list:
-            t = throughput(model_name, n_rows, args.rounds, args.budget, args.min_time)
+            t = throughput(
+                model_name,
+                n_rows,
+                args.rounds,
+                args.budget,
+                args.min_time,
+                args.n_features,
+            )
             name = "LR pipeline" if model_name == "logistic" else "random forest"
             over_lime = t["lime"] - t["lime_model"]
             over_sklime = t["sklime"] - t["sklime_model"]
@@ -321,7 +340,10 @@ def main(argv=None):
     )
     print(f"Load average (1 min): {load_before:.1f} before, {load_after:.1f} after\n")
     if results:
-        print("Milliseconds per explained row (5000 samples each):\n")
+        print(
+            "Milliseconds per explained row (5000 samples each, "
+            f"{args.n_features} features per explanation):\n"
+        )
         print(table(header, results))
         print("\nOverhead, milliseconds per explained row (total minus model):\n")
         print(table(header2, overheads))

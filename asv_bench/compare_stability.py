@@ -60,6 +60,7 @@ from benchmarks.common import (  # noqa: E402
 from compare_distances import machine  # noqa: E402
 from compare_lime import table, versions  # noqa: E402
 
+from sklime._tabular._adaptive import AUTO_START  # noqa: E402
 from sklime.metrics import top_k_jaccard  # noqa: E402
 
 DEFAULT_WIDTH = 0.75 * np.sqrt(30)
@@ -79,8 +80,15 @@ def spread(n, total):
     return np.unique(np.linspace(0, total - 1, n).round().astype(int))
 
 
+def model_calls(n_final):
+    """Rows the model saw for a row that ``n_samples="auto"`` settled at
+    ``n_final`` samples: every round draws afresh (1000 + 2000 + ...)."""
+    return 2 * np.asarray(n_final) - AUTO_START
+
+
 def explain(method, model, rows, n_samples, kernel_width, seed):
-    """Coefficients (rows x 30, zero for unselected features) and scores."""
+    """Coefficients (rows x 30, zero for unselected features), scores and
+    the model's rows per explained row."""
     X_train, _ = breast_cancer()
     if method == "lime package":
         lime = make_lime(X_train, kernel_width=kernel_width, random_state=seed)
@@ -93,7 +101,8 @@ def explain(method, model, rows, n_samples, kernel_width, seed):
         for i, exp in enumerate(exps):
             for j, w in exp.as_map()[LABEL]:
                 coef[i, j] = w
-        return coef, np.array([exp.score for exp in exps])
+        calls = np.full(len(rows), n_samples)
+        return coef, np.array([exp.score for exp in exps]), calls
     explainer = make_sklime(
         model,
         X_train,
@@ -104,7 +113,8 @@ def explain(method, model, rows, n_samples, kernel_width, seed):
         random_state=seed,
     )
     exp = explainer.explain(rows)
-    return exp.coef[:, 0, :], exp.score[:, 0]
+    calls = model_calls(exp.n_samples) if n_samples == "auto" else exp.n_samples
+    return exp.coef[:, 0, :], exp.score[:, 0], np.asarray(calls, float).ravel()
 
 
 def pair_means(coefs):
@@ -138,7 +148,9 @@ def measure(args):
         width = WIDTHS[width_name]
         for n_samples in args.n_samples:
             for method in args.methods:
-                if method == "lime package" and lime_pos is None:
+                if method == "lime package" and (
+                    lime_pos is None or n_samples == "auto"
+                ):
                     continue
                 pos = lime_pos if method == "lime package" else np.arange(index.size)
                 rows = X[index[pos]]
@@ -155,8 +167,9 @@ def measure(args):
                 )
                 results[width_name, n_samples, method] = dict(
                     pos=pos,
-                    jaccard=pair_means([c for c, _ in runs]),
-                    score=np.mean([s for _, s in runs], axis=0),
+                    jaccard=pair_means([c for c, _, _ in runs]),
+                    score=np.mean([s for _, s, _ in runs], axis=0),
+                    calls=np.mean([n for _, _, n in runs], axis=0),
                 )
     return index, results
 
@@ -233,6 +246,30 @@ def report(args, index, results):
         "methods) and the seeds\n"
     )
     out.append(table(header, fid_rows))
+    if "auto" in args.n_samples:
+        out.append(
+            '\nModel calls per explained row with n_samples="auto" (every round '
+            "draws afresh: 1000, then 1000 + 2000, ...), mean ± standard error "
+            "over the rows, and the share of rows settled at 1000 samples\n"
+        )
+        call_rows = []
+        for width_name in args.widths:
+            for m in methods:
+                res = results.get((width_name, "auto", m))
+                if res is None or m == "lime package":
+                    continue
+                calls = res["calls"]
+                call_rows.append(
+                    [
+                        width_name,
+                        "sklime " + m,
+                        fmt(*mean_se(calls)),
+                        f"{np.mean(calls <= AUTO_START):.2f}",
+                    ]
+                )
+        out.append(
+            table(["width", "method", "model calls", "settled at 1000"], call_rows)
+        )
     return "\n".join(out)
 
 
@@ -250,7 +287,13 @@ def main(argv=None):
         "--lime-seeds", type=int, default=None, help="the first ones; default 4"
     )
     parser.add_argument("--widths", nargs="+", default=list(WIDTHS), choices=WIDTHS)
-    parser.add_argument("--n-samples", nargs="+", type=int, default=N_SAMPLES)
+    parser.add_argument(
+        "--n-samples",
+        nargs="+",
+        type=lambda v: v if v == "auto" else int(v),
+        default=N_SAMPLES,
+        help='numbers, or "auto" (sklime only: adaptive; the lime package skips it)',
+    )
     parser.add_argument("--methods", nargs="+", default=METHODS, choices=METHODS)
     args = parser.parse_args(argv)
     X, _ = breast_cancer()

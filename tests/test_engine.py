@@ -149,3 +149,73 @@ def test_perturbation_explainer_checks_perturb():
     )
     with pytest.raises(ValueError, match="n_samples=10 rows"):
         bad.explain(np.ones((1, 2)))
+
+
+# -- the pipeline: a worker thread prepares the next chunk ---------------------
+
+
+def test_pipeline_matches_chunk_by_chunk_and_overlaps(cancer, cancer_lr):
+    """The prefetching pipeline gives the bits of one chunk at a time, and the
+    next chunk is prepared on another thread while the model runs."""
+    import threading
+
+    from sklime._engine import _engine
+
+    X, _, _ = cancer
+    explainer = LimeExplainer(cancer_lr, n_samples=3000, random_state=0).fit(X)
+    rows = X[:40]
+    plan = explainer._row_plan(rows)
+    engine = explainer._engine(3000)
+    chunks = engine._chunks(plan, plan.widths())
+    assert len(chunks) > 2  # several chunks, so the pipeline is exercised
+    threads = set()
+    prepare = engine.prepare
+
+    def spy(*args):
+        threads.add(threading.get_ident())
+        return prepare(*args)
+
+    engine.prepare = spy
+    piped = engine.run(plan)
+    assert threading.get_ident() not in threads  # prepared off the main thread
+    one_by_one = [
+        engine.finish(plan, *prepare(plan, pos, P, size), pos) for pos, P, size in chunks
+    ]
+    coef = _engine._combine(chunks, one_by_one, plan.widths())["coef"]
+    np.testing.assert_array_equal(piped["coef"], coef)
+
+
+def test_a_model_failing_on_a_later_chunk_stops_the_pipeline(cancer, cancer_lr):
+    X, _, _ = cancer
+    calls = []
+
+    def flaky(A):
+        calls.append(len(A))
+        if len(calls) == 20:
+            raise RuntimeError("model down")
+        return cancer_lr.predict_proba(A)
+
+    explainer = LimeExplainer(flaky, n_samples=3000, random_state=0).fit(X)
+    calls.clear()
+    with pytest.raises(RuntimeError, match="model down"):
+        explainer.explain(X[:40])
+    assert len(calls) == 20  # no model call after the failure
+
+
+def test_device_tables_are_built_once_per_fit(cancer, cancer_lr):
+    from sklime._tabular import _rows
+
+    X, _, _ = cancer
+    explainer = LimeExplainer(cancer_lr, n_samples=50, random_state=0).fit(X)
+    first = explainer._row_plan(X[:2]).tables
+    assert explainer._row_plan(X[3:5]).tables is first
+    explainer.set_params(kernel_width=2.0).fit(X)  # a new sampler, new tables
+    assert explainer._row_plan(X[:2]).tables is not first
+    sampler = explainer._plan
+    key = id(sampler)
+    assert key in _rows._TABLES
+    del explainer, sampler
+    import gc
+
+    gc.collect()
+    assert key not in _rows._TABLES

@@ -10,9 +10,12 @@ One data path for every explainer::
 Chunks of the same padded width always have the same number of items
 (padding repeats the first item; padding is never shown to the model), so
 the kernels run on one shape per width: a row's result is bit for bit the
-same in any batch. Chunk ``c + 1`` is sampled (asynchronously, JAX) while
-the black box runs on chunk ``c``; with ``n_jobs`` chunks go to joblib.
+same in any batch (XLA's kernels for other chunk sizes round differently,
+even on the CPU). Chunk ``c + 1`` is sampled by a worker thread while the
+black box runs on chunk ``c``; with ``n_jobs`` chunks go to joblib.
 """
+
+from concurrent.futures import ThreadPoolExecutor
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,7 +26,7 @@ from .._surrogate._fit import coef_standard_errors, fit_surrogates
 from .._surrogate._selection import resolve_method
 from .._surrogate._user import fit_user_surrogates
 from ._labels import resolve_labels
-from ._model import ModelCaller
+from ._model import ModelCaller, host_samples
 from ._parallel import progress_bar, run_parallel
 from ._precision import x64_scope
 from ._shapes import pad_rows
@@ -135,7 +138,10 @@ class Engine:
         widths = np.asarray(plan.widths())[items]
         chunks = self._chunks(plan, widths)
         progress = progress_bar(self.verbose, len(chunks))
-        if self.n_jobs in (None, 1) or len(chunks) == 1:
+        if len(chunks) == 1:
+            pos, P, size = chunks[0]
+            results = [self._one(plan, items[pos], index[pos], P, size, with_se)]
+        elif self.n_jobs in (None, 1):
             results = self._pipelined(plan, items, index, chunks, with_se, progress)
         else:
             tasks = (
@@ -159,25 +165,37 @@ class Engine:
         return chunks
 
     def _pipelined(self, plan, items, index, chunks, with_se, progress):
-        """Chunk after chunk, sampling the next while the model runs."""
+        """Chunk after chunk; the next is sampled while the model runs.
+
+        A worker thread draws chunk ``c + 1``'s numbers, runs its sampling
+        kernel and lays its samples out for the model (:meth:`prepare`) while
+        this thread calls the model on chunk ``c`` and dispatches its fit
+        (asynchronously, JAX). The work done per chunk is the same as without
+        the thread, so results are unchanged.
+        """
         results = []
-        pending = None
-        for c, (pos, P, size) in enumerate(chunks):
-            current = pending or self.sample(plan, items[pos], P, size)
-            if c + 1 < len(chunks):
-                nxt, Pn, sn = chunks[c + 1]
-                pending = self.sample(plan, items[nxt], Pn, sn)
-            results.append(
-                self.finish(plan, *current, index[pos], with_se, materialize=False)
-            )
-            if progress is not None:
-                progress.update(1)
+        with ThreadPoolExecutor(max_workers=1) as worker:
+
+            def prepare(c):
+                pos, P, size = chunks[c]
+                return worker.submit(self.prepare, plan, items[pos], P, size)
+
+            pending = prepare(0)
+            for c, (pos, _, _) in enumerate(chunks):
+                current = pending.result()
+                if c + 1 < len(chunks):
+                    pending = prepare(c + 1)
+                results.append(
+                    self.finish(plan, *current, index[pos], with_se, materialize=False)
+                )
+                if progress is not None:
+                    progress.update(1)
         if progress is not None:
             progress.close()
         return [_materialize(r) for r in results]
 
     def _one(self, plan, items, index, P, size, with_se):
-        return self.finish(plan, *self.sample(plan, items, P, size), index, with_se)
+        return self.finish(plan, *self.prepare(plan, items, P, size), index, with_se)
 
     # -- one chunk ---------------------------------------------------------------
 
@@ -207,8 +225,26 @@ class Engine:
             S, Z = plan.sample(u, padded, width)
         return items, padded, S, Z
 
-    def finish(self, plan, items, padded, S, Z, index, with_se=False, materialize=True):
-        """Call the model on a sampled chunk and fit its surrogates.
+    def prepare(self, plan, items, width, size):
+        """:meth:`sample`, and the samples laid out for the model.
+
+        Returns ``(items, padded items, S, Z, samples)``: ``samples`` are the
+        real items' samples on the host, samples-major ``(b, n, m)``, C
+        order, read-only; ``None`` when the model runs on the device.
+        """
+        items, padded, S, Z = self.sample(plan, items, width, size)
+        samples = None
+        if self.device_model is None:
+            samples = np.asarray(S)[: len(items)]
+            if not getattr(plan, "samples_major", False):
+                samples = samples.transpose(0, 2, 1)
+            samples = host_samples(samples)
+        return items, padded, S, Z, samples
+
+    def finish(
+        self, plan, items, padded, S, Z, samples, index, with_se=False, materialize=True
+    ):
+        """Call the model on a prepared chunk and fit its surrogates.
 
         With ``materialize=False`` the results stay on the device (JAX still
         computing them) so that the caller can go on with the next chunk's
@@ -220,9 +256,6 @@ class Engine:
                 Y = self.device_model(plan.device_input(S, padded), index)
             model_pred = np.asarray(Y[:, 0, :])[:b]  # (no slice kernel per b)
         else:
-            samples = np.asarray(S)[:b]
-            if not getattr(plan, "samples_major", False):
-                samples = samples.transpose(0, 2, 1)
             Y = self.caller.per_row(samples, index, plan.model_input(items))
             model_pred = Y[:, 0, :].copy()  # a view would keep all of Y alive
         labels = resolve_labels(self.labels, self.top_labels, model_pred)

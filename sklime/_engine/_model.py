@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 __all__ = [
     "check_class_names",
+    "host_samples",
     "ModelCaller",
     "PredictFnError",
     "PredictFnOutputError",
@@ -177,6 +178,22 @@ class PredictFnCloneMixin:
         return new
 
 
+def host_samples(X):
+    """Samples as the model receives them: C order and read-only.
+
+    One memory layout for every batch: a transposed view reaches BLAS by
+    another path than a copy and rounds otherwise, so the samples of a row
+    explained alone would get other outputs than in a batch. Read-only, like
+    the device arrays they come from: a model that writes into its input is
+    refused (it would corrupt other slices). Arrays that are already so pass
+    through without a copy.
+    """
+    X = np.ascontiguousarray(X)
+    if X.flags.writeable:
+        X.flags.writeable = False
+    return X
+
+
 class ModelCaller:
     """Call the black box on many rows in slices, checking every answer.
 
@@ -279,13 +296,7 @@ class ModelCaller:
             caller = copy.copy(self)
             caller.make_input = make_input
             return caller.per_row(X, rows)
-        # One memory layout for every batch: a transposed view reaches BLAS
-        # by another path than a copy and rounds otherwise, so the samples of
-        # a row explained alone would get other outputs than in a batch.
-        # Read-only, like the device arrays they come from: a model that
-        # writes into its input is refused (it would corrupt other slices).
-        X = np.ascontiguousarray(X)
-        X.flags.writeable = False
+        X = host_samples(X)
         b, n, d = X.shape
         rows = np.arange(b) if rows is None else np.asarray(rows)
 
