@@ -76,3 +76,18 @@ def test_verbose_without_tqdm_names_the_extra(explainer, cancer, monkeypatch):
     with pytest.raises(ImportError, match=r"sklime\[progress\]"):
         explainer.set_params(verbose=1).explain(X[:2])
     explainer.set_params(verbose=0).explain(X[:2])  # no bar, no tqdm needed
+
+
+def test_counterfactual_training_shows_a_bar_over_epochs(cancer, cancer_lr, capfd):
+    pytest.importorskip("optax")
+    from sklime import CounterfactualExplainer
+
+    X, _, _ = cancer
+    params = dict(max_epochs=3, generator_layers=(8,), selector_layers=(8,))
+    loud = CounterfactualExplainer(cancer_lr, verbose=1, random_state=0, **params)
+    loud.fit(X[:200])
+    err = capfd.readouterr().err
+    assert "training" in err and "3/3" in err
+    quiet = CounterfactualExplainer(cancer_lr, random_state=0, **params).fit(X[:200])
+    assert capfd.readouterr().err == ""
+    np.testing.assert_array_equal(loud.loss_curve_, quiet.loss_curve_)

@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._engine._model import PredictFnCloneMixin, _is_estimator, resolve_predict_fn
+from .._engine._parallel import progress_bar
 from .._engine._validation import resolve_features
 from .._sampling._random import base_seed
 from .._tabular._discretizer import Discretizer
@@ -128,6 +129,9 @@ class CounterfactualExplainer(
         Seeds the networks' initialisation, the training, and the draws of
         :meth:`explain`; a row's counterfactuals depend only on this seed and
         on the row's values.
+    verbose : int, default=0
+        Above 0, a progress bar over the training epochs (needs tqdm: the
+        ``progress`` extra).
 
     Attributes
     ----------
@@ -218,6 +222,7 @@ class CounterfactualExplainer(
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -236,6 +241,7 @@ class CounterfactualExplainer(
         max_epochs=10,
         batch_size=128,
         random_state=None,
+        verbose=0,
     ):
         self.predict_fn = predict_fn
         self.generator_layers = generator_layers
@@ -250,6 +256,7 @@ class CounterfactualExplainer(
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.random_state = random_state
+        self.verbose = verbose
 
     # -- scikit-learn plumbing -----------------------------------------------
 
@@ -299,6 +306,7 @@ class CounterfactualExplainer(
         """
         import_optax()  # fail early, with a clear message
         X = validate_data(self, X, dtype=np.float64)
+        progress = progress_bar(self.verbose, self.max_epochs, desc="training")
         n, d = X.shape
         names = getattr(self, "feature_names_in_", None)
         generator_layers = _check_layers(self.generator_layers, "generator_layers")
@@ -375,6 +383,7 @@ class CounterfactualExplainer(
             learning_rate=self.learning_rate,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
+            progress=progress,
         )
         self.generator_params_ = mlp_to_numpy(params["generator"])
         self.selector_params_ = mlp_to_numpy(params["selector"])

@@ -134,6 +134,7 @@ def train_networks(
     learning_rate,
     max_epochs,
     batch_size,
+    progress=None,
 ):
     """Initialise the generator and the selector and train them with Adam.
 
@@ -156,6 +157,8 @@ def train_networks(
     generator_layers, selector_layers : tuple of int
     tau, alpha, learning_rate : float
     max_epochs, batch_size : int
+    progress : tqdm bar or None, default=None
+        Ticks once per epoch (and is closed at the end).
 
     Returns
     -------
@@ -197,4 +200,8 @@ def train_networks(
             hyper,
         )
         losses.append(loss)
+        if progress is not None:
+            progress.update(1)
+    if progress is not None:
+        progress.close()
     return params, np.asarray(jax.device_get(losses), dtype=np.float64)
