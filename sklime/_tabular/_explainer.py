@@ -83,8 +83,9 @@ class LimeExplainer(
         in the spirit of S-LIME; ``Explanation.n_samples`` says how many each
         row used.
     kernel_width : float, default=None
-        Width of the similarity kernel; ``None`` means
-        ``0.75 * sqrt(n_features_in_)``.
+        Width of the similarity kernel; ``None`` means ``0.75 * sqrt(p)``
+        with ``p`` the number of interpretable features (the columns, or
+        the groups with ``feature_groups``).
     kernel : "exponential" or callable, default="exponential"
         ``sqrt(exp(-d**2 / width**2))``, or ``kernel(distances, width)``
         returning weights; ``distances`` is a numpy array of shape
