@@ -54,7 +54,9 @@ class PerturbationExplainer(
         uniforms ``(n_random, n_samples - 1)``; ``Z (n_samples, p)`` are the
         interpretable samples and ``S (n_samples, m)`` what the black box
         takes, row 0 of both the row itself. Numpy or ``jax.numpy``.
-        Required.
+        Required. With several chunks it runs on a worker thread (the next
+        chunk is prepared while ``predict_fn`` runs on this one), so it must
+        not share unguarded state with ``predict_fn``.
     n_random : int, default=None
         Uniform numbers per sample; ``None`` is the row's width ``d``.
     similarity : callable, default=None
