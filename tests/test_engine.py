@@ -179,7 +179,8 @@ def test_pipeline_matches_chunk_by_chunk_and_overlaps(cancer, cancer_lr):
     piped = engine.run(plan)
     assert threading.get_ident() not in threads  # prepared off the main thread
     one_by_one = [
-        engine.finish(plan, *prepare(plan, pos, P, size), pos) for pos, P, size in chunks
+        engine.finish(plan, *prepare(plan, pos, P, size), pos)
+        for pos, P, size in chunks
     ]
     coef = _engine._combine(chunks, one_by_one, plan.widths())["coef"]
     np.testing.assert_array_equal(piped["coef"], coef)

@@ -390,3 +390,5 @@ def test_accelerator_streams_keep_batch_independence(sentiment, monkeypatch):
         p = batch.n_words[i]
         np.testing.assert_array_equal(batch.coef[i, :, :p], est.explain(text).coef[0])
     np.testing.assert_array_equal(est.explain(texts).coef, batch.coef)
+    monkeypatch.undo()  # the host's streams: other numbers
+    assert not np.array_equal(est.explain(texts).coef, batch.coef)
