@@ -84,11 +84,12 @@ def lime_coefs(model, X, rows, width, seed):
     return coef
 
 
-def glime(model, X, rows, width, seed, n_samples):
+def glime(model, X, rows, width, seed, n_samples, sampler="glime"):
+    """Class-1 coefficients ``(rows, d)`` and samples per row of one seed."""
     est = make_sklime(
         model,
         X,
-        sampler="glime",
+        sampler=sampler,
         n_samples=n_samples,
         kernel_width=width,
         labels=LABEL,
@@ -100,20 +101,7 @@ def glime(model, X, rows, width, seed, n_samples):
 
 def sampler_jaccard(model, X, rows, width, seeds, sampler, n_samples):
     """Mean and standard error over rows of the top-5 Jaccard across seeds."""
-    coefs = [
-        make_sklime(
-            model,
-            X,
-            sampler=sampler,
-            n_samples=n_samples,
-            kernel_width=width,
-            labels=LABEL,
-            random_state=s,
-        )
-        .explain(rows)
-        .coef[:, 0, :]
-        for s in seeds
-    ]
+    coefs = [glime(model, X, rows, width, s, n_samples, sampler)[0] for s in seeds]
     j = per_row_jaccard(coefs)
     return float(j.mean()), float(j.std() / np.sqrt(j.size))
 

@@ -22,7 +22,6 @@ import numpy as np
 from joblib import delayed
 
 from .._sampling import _random
-from .._sampling._random import row_bits, row_uniforms
 from .._surrogate._fit import coef_standard_errors, fit_surrogates
 from .._surrogate._selection import resolve_method
 from .._surrogate._user import fit_user_surrogates
@@ -214,14 +213,14 @@ class Engine:
         if _random._use_host_generator():  # looked up, so tests can patch it
             rows = plan.stream_rows(items)
             if np.dtype(plan.stream_dtype) == np.float32:
-                u = row_bits(self.seed, rows, shape)
+                u = _random.row_bits(self.seed, rows, shape)
             else:
-                u = row_uniforms(self.seed, rows, shape, plan.stream_dtype)
+                u = _random.row_uniforms(self.seed, rows, shape, plan.stream_dtype)
             u = pad_rows(u, size, repeat=True)
         else:
             with x64_scope():
                 rows = plan.stream_rows(padded)
-                u = row_uniforms(self.seed, rows, shape, plan.stream_dtype)
+                u = _random.row_uniforms(self.seed, rows, shape, plan.stream_dtype)
         with x64_scope():
             S, Z = plan.sample(u, padded, width)
         return items, padded, S, Z

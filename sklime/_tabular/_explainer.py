@@ -7,7 +7,6 @@ hands a :class:`~sklime._tabular._rows.RowPlan` to the engine
 (:class:`~sklime._engine._engine.Engine`).
 """
 
-import contextlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,28 +24,14 @@ from .._engine._estimator import (
     FidelityScoreMixin,
 )
 from .._engine._labels import label_indices
-from .._engine._model import (
-    ModelCaller,
-    PredictFnCloneMixin,
-    check_class_names,
-    check_probabilities,
-    output_mode,
-    resolve_predict_fn,
-)
-from .._engine._precision import x64_scope
+from .._engine._model import PredictFnCloneMixin, check_probabilities
 from .._engine._validation import named_input
 from .._explanation._explanation import Explanation
 from ._adaptive import AUTO_START, explain_adaptive
 from ._descriptions import descriptions
 from ._discretizer import DISCRETIZERS, Discretizer
-from ._encoding import TabularEncoder, check_table, dense_table
-from ._fitting import (
-    check_device_model,
-    check_settings,
-    description_table,
-    fit_sampler,
-)
-from ._prior import prior_table
+from ._encoding import check_table, dense_table
+from ._fitting import learn
 from ._rows import RowPlan, neighbourhood, row_engine
 
 __all__ = ["LimeExplainer"]
@@ -375,7 +360,7 @@ class LimeExplainer(
             The fitted explainer.
         """
         try:
-            return self._fit(X, y)
+            return learn(self, X, y)
         except BaseException:
             # A failed fit leaves the explainer unfitted, never half-fitted
             # (e.g. a predict_fn that raises on the probe rows).
@@ -384,63 +369,6 @@ class LimeExplainer(
                 if name not in params and not name.startswith("_sklearn"):
                     delattr(self, name)
             raise
-
-    def _fit(self, X, y):
-        rows = None
-        if self.training_data is not None:
-            if self.discretizer == "entropy":
-                raise ValueError(
-                    "training_data with discretizer='entropy': pass a Discretizer "
-                    "fitted with the training labels as discretizer instead."
-                )
-            rows, X, y = X, self.training_data, None
-        X = dense_table(X)
-        check_table(X)
-        validate_data(self, X, skip_check_array=True)
-        if rows is not None:  # the rows fit was given: same features
-            rows = dense_table(rows)
-            check_table(rows)
-            validate_data(self, rows, skip_check_array=True, reset=False)
-        names = getattr(self, "feature_names_in_", None)
-        self._encoder = enc = TabularEncoder().fit(X, self.categorical_features, names)
-        with named_input("X"):
-            X = enc.encode(X, names)
-        n = X.shape[0]
-        self._plan, discretizer, categorical = fit_sampler(
-            self, X, y, enc, _check_feature_names_in(self, None)
-        )
-        self.categorical_features_ = categorical.astype(int)
-        self.discretizer_ = discretizer
-        p = self._plan.n_interpretable
-        self.kernel_width_ = (
-            float(self.kernel_width)
-            if self.kernel_width is not None
-            else float(0.75 * np.sqrt(p))
-        )
-        check_settings(self, enc)
-        fn, output_names = resolve_predict_fn(self.predict_fn, self.mode)
-        # Ask the black box about a couple of training rows: it must work, and
-        # its output shape decides the mode and the number of outputs.
-        # (A JAX model sees float64 as it will at explain time.)
-        with x64_scope() if self.jax_model else contextlib.nullcontext():
-            probe = ModelCaller(fn, n, make_input=enc.decode)(
-                X[: min(n, 2)], what="training rows"
-            )
-        self.mode_, self._binary, self.n_outputs_ = output_mode(
-            self.mode, probe.shape[1]
-        )
-        self.output_names_ = check_class_names(
-            self.class_names, output_names, self.mode_, self.n_outputs_
-        )
-        self._prior = prior_table(self.prior, self.n_outputs_, p)
-        if self.jax_model:
-            check_device_model(
-                fn, self._binary, self.n_features_in_, X.dtype, self.n_outputs_
-            )
-        self._description_table = description_table(
-            self._plan, discretizer, _check_feature_names_in(self, None), enc
-        )
-        return self
 
     # -- explain -----------------------------------------------------------------
 

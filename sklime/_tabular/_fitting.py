@@ -1,27 +1,99 @@
-"""What ``LimeExplainer.fit`` learns and checks besides the encoding.
+"""What ``LimeExplainer.fit`` learns and checks.
 
-The sampler (:class:`~sklime._tabular._plan.TabularPlan` with its
-discretizer, or :class:`~sklime._tabular._groups.GroupPlan`), the settings
-that only make sense together, the traced ``jax_model=True`` black box and
-the table of feature descriptions.
+:func:`learn` is the whole fit: the encoding, the sampler
+(:class:`~sklime._tabular._plan.TabularPlan` with its discretizer, or
+:class:`~sklime._tabular._groups.GroupPlan`), the settings that only make
+sense together, the probe of the black box, the traced ``jax_model=True``
+black box and the table of feature descriptions.
 """
+
+import contextlib
 
 import jax
 import numpy as np
+from sklearn.utils.validation import _check_feature_names_in, validate_data
 
 from .._engine._device_model import DeviceModel
+from .._engine._model import (
+    ModelCaller,
+    check_class_names,
+    output_mode,
+    resolve_predict_fn,
+)
 from .._engine._precision import x64_scope
+from .._engine._validation import named_input
 from ._descriptions import describe_codes
 from ._discretizer import fit_discretizer
+from ._encoding import TabularEncoder, check_table, dense_table
 from ._groups import GroupPlan
 from ._plan import TabularPlan
+from ._prior import prior_table
 
 __all__ = [
     "check_device_model",
     "check_settings",
     "description_table",
     "fit_sampler",
+    "learn",
 ]
+
+
+def learn(est, X, y):
+    """``LimeExplainer.fit``: check the data, learn the sampler, probe the model.
+
+    Sets every fitted attribute of ``est`` and returns it; the caller undoes
+    them if this raises.
+    """
+    rows = None
+    if est.training_data is not None:
+        if est.discretizer == "entropy":
+            raise ValueError(
+                "training_data with discretizer='entropy': pass a Discretizer "
+                "fitted with the training labels as discretizer instead."
+            )
+        rows, X, y = X, est.training_data, None
+    X = dense_table(X)
+    check_table(X)
+    validate_data(est, X, skip_check_array=True)
+    if rows is not None:  # the rows fit was given: same features
+        rows = dense_table(rows)
+        check_table(rows)
+        validate_data(est, rows, skip_check_array=True, reset=False)
+    names = getattr(est, "feature_names_in_", None)
+    est._encoder = enc = TabularEncoder().fit(X, est.categorical_features, names)
+    with named_input("X"):
+        X = enc.encode(X, names)
+    n = X.shape[0]
+    feature_names = _check_feature_names_in(est, None)
+    est._plan, discretizer, categorical = fit_sampler(est, X, y, enc, feature_names)
+    est.categorical_features_ = categorical.astype(int)
+    est.discretizer_ = discretizer
+    p = est._plan.n_interpretable
+    est.kernel_width_ = (
+        float(est.kernel_width)
+        if est.kernel_width is not None
+        else float(0.75 * np.sqrt(p))
+    )
+    check_settings(est, enc)
+    fn, output_names = resolve_predict_fn(est.predict_fn, est.mode)
+    # Ask the black box about a couple of training rows: it must work, and
+    # its output shape decides the mode and the number of outputs.
+    # (A JAX model sees float64 as it will at explain time.)
+    with x64_scope() if est.jax_model else contextlib.nullcontext():
+        probe = ModelCaller(fn, n, make_input=enc.decode)(
+            X[: min(n, 2)], what="training rows"
+        )
+    est.mode_, est._binary, est.n_outputs_ = output_mode(est.mode, probe.shape[1])
+    est.output_names_ = check_class_names(
+        est.class_names, output_names, est.mode_, est.n_outputs_
+    )
+    est._prior = prior_table(est.prior, est.n_outputs_, p)
+    if est.jax_model:
+        check_device_model(fn, est._binary, est.n_features_in_, X.dtype, est.n_outputs_)
+    est._description_table = description_table(
+        est._plan, discretizer, feature_names, enc
+    )
+    return est
 
 
 def fit_sampler(est, X, y, encoder, feature_names):
