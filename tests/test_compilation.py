@@ -36,7 +36,8 @@ def test_new_row_counts_do_not_recompile(cancer, cancer_lr, compilations, discre
     explainer = LimeExplainer(
         cancer_lr, n_samples=200, discretizer=discretizer, random_state=0
     ).fit(X)
-    explainer.explain(X[:2])  # compiles the chunk's kernels once
+    for rows in (1, 8, 64):  # compiles the kernels once per chunk shape
+        explainer.explain(X[:rows])
     compilations.clear()
     for rows in (1, 3, 7, 20, 61):
         exp = explainer.explain(X[:rows])
@@ -57,6 +58,7 @@ def test_device_generator_does_not_recompile(
     X, _, _ = cancer
     explainer = LimeExplainer(cancer_lr, n_samples=200, random_state=0).fit(X)
     first = explainer.transform(X[:7])
+    explainer.explain(X[:1]), explainer.explain(X[:64])  # the other chunk shapes
     compilations.clear()
     for rows in (1, 3, 20):
         explainer.explain(X[:rows])

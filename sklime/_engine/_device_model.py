@@ -3,8 +3,9 @@
 With ``jax_model=True`` the perturbed samples never leave the device: the
 plan turns a chunk's samples into the model's inputs on the device
 (:meth:`~sklime._engine._plan.Plan.device_input`, ``(size, n, ...)``), the
-user's JAX function runs on them, vmapped over the items, inside one jitted
-call, and its outputs feed the surrogate fits directly. On a GPU this
+user's JAX function runs on them, item after item (``lax.map``: the same
+program for an item in a chunk of any size), inside one jitted call, and
+its outputs feed the surrogate fits directly. On a GPU this
 removes the copy of every sample to the host and back, which otherwise
 dominates.
 
@@ -48,7 +49,7 @@ def _outputs(model, binary, inputs):
             out = out.astype(inputs.dtype)
         return out
 
-    Y = jax.vmap(one)(inputs)
+    Y = jax.lax.map(one, inputs)  # one item at a time: batch-invariant bits
     return Y, jnp.isfinite(Y).all(axis=(1, 2))
 
 

@@ -2,17 +2,22 @@
 
 One data path for every explainer::
 
-    items ─ group by padded width ─▶ chunks (padded to one shape)
+    items ─ group by padded width ─▶ chunks (of 1, 8, 64 or a full chunk)
       ─▶ each item's uniforms (seed + stream row)  ─▶ plan.sample: S, Z
+      ─▶ plan.weights(Z), the samples' half of the design (dispatched)
       ─▶ black box on S (numpy slices, or jitted on the device)
-      ─▶ plan.weights(Z) ─▶ batched surrogate fits ─▶ numpy results
+      ─▶ surrogate fits, item by item ─▶ numpy results
 
-Chunks of the same padded width always have the same number of items
-(padding repeats the first item; padding is never shown to the model), so
-the kernels run on one shape per width: a row's result is bit for bit the
-same in any batch (XLA's kernels for other chunk sizes round differently,
-even on the CPU). Chunk ``c + 1`` is sampled by a worker thread while the
-black box runs on chunk ``c``; with ``n_jobs`` chunks go to joblib.
+A request's items go in chunks of 1, 8, 64 or the plan's chunk size,
+whichever computes them cheapest (padding repeats the first item and is
+never shown to the model): one row is a chunk of one. Every kernel computes a
+chunk's items elementwise or one at a time
+(:func:`~sklime._engine._rowwise.map_rows`), so an item's result is bit for
+bit the same alone and in any batch. The kernel weights and the samples'
+half of the surrogate's design are dispatched before the black box runs, so
+JAX computes them during the model's call. Chunk ``c + 1`` is sampled by a
+worker thread while the black box runs on chunk ``c``; with ``n_jobs``
+chunks go to joblib.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +27,14 @@ import numpy as np
 from joblib import delayed
 
 from .._sampling import _random
-from .._surrogate._fit import coef_standard_errors, fit_surrogates
+from .._surrogate._fit import (
+    coef_standard_errors,
+    fit_surrogates,
+    prepare_surrogates,
+)
 from .._surrogate._selection import resolve_method
 from .._surrogate._user import fit_user_surrogates
+from ._heap import keep_freed_memory
 from ._labels import resolve_labels
 from ._model import ModelCaller, host_samples
 from ._parallel import progress_bar, run_parallel
@@ -133,6 +143,7 @@ class Engine:
             ``intercept, score, local_pred, labels (b, L)``,
             ``model_pred (b, k)``, in the order of ``items``.
         """
+        keep_freed_memory()
         items = np.arange(plan.n_items) if items is None else np.asarray(items)
         index = items if index is None else np.asarray(index)
         widths = np.asarray(plan.widths())[items]
@@ -159,9 +170,13 @@ class Engine:
         for P in np.unique(padded):
             pos = np.flatnonzero(padded == P)
             size = int(plan.chunk_size(int(P), self.n_samples, n_labels))
-            chunks += [
-                (pos[s : s + size], int(P), size) for s in range(0, pos.size, size)
-            ]
+            for start in range(0, pos.size, size):
+                part = pos[start : start + size]
+                shape = _fitting_size(part.size, size)
+                chunks += [
+                    (part[s : s + shape], int(P), shape)
+                    for s in range(0, part.size, shape)
+                ]
         return chunks
 
     def _pipelined(self, plan, items, index, chunks, with_se, progress):
@@ -251,6 +266,8 @@ class Engine:
         model calls; :func:`_materialize` waits for them.
         """
         b, size, dtype = len(items), len(padded), plan.dtype
+        with x64_scope():  # dispatched now, computed while the model runs
+            pre = self._prefit(plan, Z)
         if self.device_model is not None:
             with x64_scope():
                 Y = self.device_model(plan.device_input(S, padded), index)
@@ -265,19 +282,36 @@ class Engine:
                 Yl = jnp.take_along_axis(Y, take, axis=2)
             else:
                 Yl = pad_rows(np.take_along_axis(Y, labels[:, None, :], axis=2), size)
-            fit = self._fit(plan, Z, jnp.asarray(Yl, dtype), labels, b, with_se)
+            fit = self._fit(plan, Z, jnp.asarray(Yl, dtype), labels, b, with_se, *pre)
         out = dict(fit, model_pred=model_pred, labels=labels, _rows=index)
         return _materialize(out) if materialize else out
 
-    def _fit(self, plan, Z, Yl, labels, b, with_se):
+    def _method(self, width):
+        """``(features kept, resolved selection method)`` at ``width``."""
+        k = width if self.n_features is None else int(self.n_features)
+        return k, resolve_method(self.feature_selection, k)
+
+    def _prefit(self, plan, Z):
+        """What the fit needs before the model's outputs: ``(w, prepared)``.
+
+        The kernel weights and, for the built-in ridge, the samples' half of
+        its design (:func:`~sklime._surrogate._fit.prepare_surrogates`),
+        both dispatched to JAX before the black box is called, so that they
+        are computed while it runs.
+        """
+        w = plan.weights(Z).astype(plan.dtype)
+        if self.fit is not None or self.surrogate is not None:
+            return w, None
+        if self._method(Z.shape[1])[1] == "lasso_path":
+            return w, None
+        return w, prepare_surrogates(Z, w, fm=True)
+
+    def _fit(self, plan, Z, Yl, labels, b, with_se, w, prepared):
         size, width = Z.shape[0], Z.shape[1]
         dtype = plan.dtype
         if self.fit is not None:
-            w = plan.weights(Z).astype(dtype)
             return self.fit(Z, Yl, w, pad_rows(labels, size))
-        k = width if self.n_features is None else int(self.n_features)
-        method = resolve_method(self.feature_selection, k)
-        w = plan.weights(Z).astype(dtype)
+        k, method = self._method(width)
         if self.surrogate is not None:
             Zs = jnp.swapaxes(Z, 1, 2).astype(dtype)  # samples-major
             full = fit_user_surrogates(
@@ -296,6 +330,7 @@ class Engine:
                 n_features=k,
                 prior=prior,
                 feature_major=True,
+                prepared=prepared,
             )
             full = fit._asdict()
         if with_se:
@@ -312,6 +347,29 @@ class Engine:
             )
             full["coef_se"] = np.asarray(se)
         return full
+
+
+#: Chunk shapes below a plan's own chunk size (each compiles once).
+_SMALL_CHUNKS = (1, 8, 64)
+
+
+def _fitting_size(n, size):
+    """The chunk shape for ``n`` items when a chunk holds at most ``size``.
+
+    Among 1, 8, 64 and ``size`` (a few shapes, each compiled once), the one
+    that computes ``n`` items cheapest, by a chunk costing a fixed part worth
+    ``size / 8`` items (dispatch, the model's call, the kernels' fixed costs:
+    about 1 ms on the CPU, an eighth of a full chunk's work) plus one part per
+    item it holds, padding included: one row is a chunk of one, five rows at
+    a chunk size of 8 one chunk of 8.
+
+    Every kernel computes a chunk's items elementwise or one at a time
+    (:func:`~sklime._engine._rowwise.map_rows`), so the shape changes only
+    how much padding is computed, never an item's bits.
+    """
+    shapes = sorted({s for s in _SMALL_CHUNKS if s < size} | {int(size)})
+    fixed = size / 8
+    return min(shapes, key=lambda s: (-(-int(n) // s) * (fixed + s), s))
 
 
 def _materialize(out):

@@ -6,7 +6,8 @@ samples drawn for a row therefore never depend on which other rows share its
 batch, on their order, or on how the work is chunked or parallelised.
 """
 
-from functools import partial
+from functools import lru_cache, partial
+from numbers import Integral
 
 import jax
 import numpy as np
@@ -36,7 +37,15 @@ def base_seed(random_state):
     >>> base_seed(0) == base_seed(0)
     True
     """
+    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+        return _int_seed(int(random_state))
     return int(check_random_state(random_state).randint(0, 2**31 - 1))
+
+
+@lru_cache(maxsize=256)
+def _int_seed(seed):
+    """:func:`base_seed` of an integer (a new ``RandomState`` costs ~0.1 ms)."""
+    return int(check_random_state(seed).randint(0, 2**31 - 1))
 
 
 def _mix64(h):
@@ -107,10 +116,35 @@ def row_hashes(X):
         with jax.enable_x64(True):
             out = _hash_chain(words, np.resize(h, rows))
             return np.asarray(out)[: X.shape[0]]
+    if X.shape[0] <= _PYTHON_HASH_ROWS:
+        return np.array([_hash_words(w, int(h[0])) for w in words.tolist()], np.uint64)
     for j in range(X.shape[1]):
         with np.errstate(over="ignore"):
             h = _mix64(h ^ words[:, j]) + np.uint64(j + 1)
     return _mix64(h)
+
+
+#: Up to this many rows, rows are hashed with Python integers: numpy's
+#: per-feature loop costs ~9 us a feature whatever the number of rows (0.28
+#: ms for one row of 30 features, against 0.03 ms here).
+_PYTHON_HASH_ROWS = 4
+_MASK64_INT = (1 << 64) - 1
+
+
+def _mix64_int(h):
+    """:func:`_mix64` on a Python integer (64-bit wrap-around)."""
+    h ^= h >> 30
+    h = (h * 0xBF58476D1CE4E5B9) & _MASK64_INT
+    h ^= h >> 27
+    h = (h * 0x94D049BB133111EB) & _MASK64_INT
+    return h ^ (h >> 31)
+
+
+def _hash_words(words, h):
+    """:func:`row_hashes` of one row's 64-bit words (a list of ints)."""
+    for j, word in enumerate(words):
+        h = (_mix64_int(h ^ word) + j + 1) & _MASK64_INT
+    return _mix64_int(h)
 
 
 @jax.jit

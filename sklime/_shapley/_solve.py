@@ -16,6 +16,8 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 
+from .._engine._rowwise import map_rows
+
 __all__ = ["LINKS", "kernel_shap_fit", "shapley_fit"]
 
 #: Probabilities are clipped to ``[_EPS, 1 - _EPS]`` before the logit.
@@ -61,6 +63,10 @@ def shapley_fit(Z, Y, w, link=None):
         to rounding); ``score``: weighted R^2 of the linear game on the
         sampled coalitions.
     """
+    return map_rows(lambda *a: _shapley_rows(*a, link), Z, Y, w)
+
+
+def _shapley_rows(Z, Y, w, link):
     if link is not None:
         Y = link(Y)
     m = Z[:, :, 0]

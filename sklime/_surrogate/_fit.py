@@ -17,9 +17,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine._rowwise import map_rows
 from .._similarity._distances import row_distances
 from .._similarity._kernels import exponential_kernel
-from ._design import design, full_ridge, quadratic_form, subset_ridge
+from ._design import (
+    complete_design,
+    design,
+    full_ridge,
+    quadratic_form,
+    sample_design,
+    subset_ridge,
+)
 from ._linalg import cholesky_solve
 from ._ridge import (
     _HIGHEST,
@@ -42,6 +50,7 @@ __all__ = [
     "SurrogateFit",
     "coef_standard_errors",
     "fit_surrogates",
+    "prepare_surrogates",
     "selection_masks",
 ]
 
@@ -58,12 +67,14 @@ class SurrogateFit(NamedTuple):
 
 @partial(jax.jit, static_argnames=("metric", "fm"))
 def _distances(Z, metric, fm=False):
-    return row_distances(Z, metric, fm)
+    return map_rows(lambda z: row_distances(z, metric, fm), Z)
 
 
 @partial(jax.jit, static_argnames=("metric", "fm"))
 def _kernel_weights(Z, width, metric, fm=False):
-    return exponential_kernel(row_distances(Z, metric, fm), width)
+    return map_rows(
+        lambda z: exponential_kernel(row_distances(z, metric, fm), width), Z
+    )
 
 
 def _instances(Z, fm):
@@ -140,11 +151,38 @@ def _selects(method, n_features, p):
     return method != "none" and n_features < p
 
 
+@partial(jax.jit, static_argnames=("fm",))
+def prepare_surrogates(Z, w, fm=False):
+    """The samples' half of the surrogates' design, before the model runs.
+
+    ``Z (b, n, p)`` (or ``(b, p, n)`` with ``fm``) and the kernel weights
+    ``w (b, n)``, whose dtype the fit computes in; returns the
+    :class:`~sklime._surrogate._design.SampleDesign` that
+    :func:`fit_surrogates` takes as ``prepared``. Dispatched (JAX runs it
+    asynchronously) before the black box is called, its product of the
+    samples with themselves overlaps the model's own time.
+    """
+    return map_rows(lambda z, v: sample_design(z.astype(v.dtype), v, fm), Z, w)
+
+
 @partial(jax.jit, static_argnames=("method", "n_features", "fm"))
-def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False):
+def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False, prepared=None):
+    return map_rows(
+        lambda *a: _fit_rows(*a, alpha, method, n_features, fm),
+        Z,
+        Y,
+        w,
+        prior,
+        prepared,
+    )
+
+
+def _fit_rows(Z, Y, w, prior, prepared, alpha, method, n_features, fm):
     Z = Z.astype(Y.dtype)  # the fit runs in the targets' (compute) dtype
     Y, prior, s = _scaled(Y, prior)
-    d = design(Z, Y, w, fm)
+    if prepared is None:
+        prepared = sample_design(Z, w, fm)
+    d = complete_design(prepared, Z, Y, w, fm)
     z0 = _instances(Z, fm)
     if not _selects(method, n_features, z0.shape[-1]):
         return _finish_all(d, z0, alpha, prior, s)
@@ -169,6 +207,12 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False, n_kept=None)
     se : array of shape (b, p)
         0 for features the surrogate does not use.
     """
+    return map_rows(
+        lambda *a: _standard_errors(*a, alpha, fm, n_kept), Z, Y, w, coef, intercept
+    )
+
+
+def _standard_errors(Z, Y, w, coef, intercept, alpha, fm, n_kept):
     p = coef.shape[-1]
     if n_kept is not None and n_kept < p:
         _, K = jax.lax.top_k((coef[:, 0] != 0).astype(jnp.int32), n_kept)  # (b, k)
@@ -176,7 +220,7 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False, n_kept=None)
             Z, K[:, :, None] if fm else K[:, None, :], axis=1 if fm else 2
         )
         ck = jnp.take_along_axis(coef, K[:, None, :], axis=2)
-        se = coef_standard_errors(Zk, Y, w, ck, intercept, alpha, fm)
+        se = _standard_errors(Zk, Y, w, ck, intercept, alpha, fm, None)
         return (
             jnp.zeros(coef.shape[::2], se.dtype)
             .at[jnp.arange(coef.shape[0])[:, None], K]
@@ -206,14 +250,30 @@ def coef_standard_errors(Z, Y, w, coef, intercept, alpha, fm=False, n_kept=None)
     return se * mask * s
 
 
-@partial(jax.jit, static_argnames=("fm",))
-def _scaled_design(Z, Y, w, prior=None, fm=False):
+def _scaled_rows(Z, Y, w, prior=None, fm=False):
     Z = Z.astype(Y.dtype)
     Y, prior, s = _scaled(Y, prior)
     return design(Z, Y, w, fm), _instances(Z, fm), prior, s
 
 
-_finish_selected_jit = jax.jit(_finish_selected)
+@partial(jax.jit, static_argnames=("fm",))
+def _scaled_design(Z, Y, w, prior=None, fm=False):
+    return map_rows(lambda *a: _scaled_rows(*a, fm=fm), Z, Y, w, prior)
+
+
+@jax.jit
+def _finish_selected_jit(d, z0, S, valid, alpha, prior, s):
+    return map_rows(
+        lambda d, z0, S, valid, prior, s: _finish_selected(
+            d, z0, S, valid, alpha, prior, s
+        ),
+        d,
+        z0,
+        S,
+        valid,
+        prior,
+        s,
+    )
 
 
 def _lasso_indices(d, n_features):
@@ -226,9 +286,12 @@ def _lasso_indices(d, n_features):
 
 @partial(jax.jit, static_argnames=("method", "n_features"))
 def _select(Z, Y, w, method, n_features):
-    d, z0, _, _ = _scaled_design(Z, Y, w)
-    S = select_features(d, z0, method, n_features)
-    return indices_to_masks(S, jnp.ones(S.shape, bool), z0.shape[-1])
+    def rows(Z, Y, w):
+        d, z0, _, _ = _scaled_rows(Z, Y, w)
+        S = select_features(d, z0, method, n_features)
+        return indices_to_masks(S, jnp.ones(S.shape, bool), z0.shape[-1])
+
+    return map_rows(rows, Z, Y, w)
 
 
 def selection_masks(Z, Y, w, *, method, n_features):
@@ -278,7 +341,16 @@ def sample_weights(
 
 
 def fit_surrogates(
-    Z, Y, w, *, alpha, method, n_features, prior=None, feature_major=False
+    Z,
+    Y,
+    w,
+    *,
+    alpha,
+    method,
+    n_features,
+    prior=None,
+    feature_major=False,
+    prepared=None,
 ):
     """Fit weighted ridge surrogates with ``lime``'s feature selection.
 
@@ -300,6 +372,9 @@ def fit_surrogates(
         Coefficients the ridge shrinks toward (G-LIME); 0 when ``None``.
     feature_major : bool, default=False
         ``Z`` is ``(b, p, n)`` (each feature's samples contiguous).
+    prepared : SampleDesign, default=None
+        :func:`prepare_surrogates` of ``Z`` and ``w``, computed while the
+        model ran; ``None`` computes it here (the same numbers).
 
     Returns
     -------
@@ -311,4 +386,4 @@ def fit_surrogates(
         d, z0, prior, s = _scaled_design(jnp.asarray(Z), Y, w, prior, fm=fm)
         S, valid = _lasso_indices(d, n_features)
         return _finish_selected_jit(d, z0, S, valid, alpha, prior, s)
-    return _fit(Z, Y, w, alpha, method, n_features, prior, fm)
+    return _fit(Z, Y, w, alpha, method, n_features, prior, fm, prepared)

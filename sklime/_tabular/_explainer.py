@@ -136,7 +136,7 @@ class LimeExplainer(
     jax_model : bool, default=False
         ``predict_fn`` is a JAX-traceable function of an ``(n, d)`` array
         (``jax.numpy`` operations, e.g. a Flax/Equinox model's apply): it is
-        then jitted and vmapped over the rows of a chunk, so the samples
+        then jitted and run on each row's samples in turn, so the samples
         never leave the device between sampling, model and surrogate fit.
         ``batch_size`` does not apply (each row's samples are one slice).
         Needs numeric input (not a DataFrame); checked by tracing at

@@ -7,6 +7,7 @@ and passes it to the native explainer on every call: the same seed, the same
 explanation, call after call.
 """
 
+import inspect
 from numbers import Integral
 
 import numpy as np
@@ -23,6 +24,7 @@ __all__ = [
     "class_names_for",
     "fixed_seed",
     "row_kernel",
+    "same_callable",
 ]
 
 
@@ -172,3 +174,26 @@ def checked_classifier(classifier_fn, noun, takes):
         return out
 
     return call
+
+
+def same_callable(a, b):
+    """Whether ``a`` and ``b`` are the same black box.
+
+    ``model.predict_proba`` makes a new bound-method object at every
+    attribute access, so lime-style code that passes it on every call never
+    passes the same object twice: bound methods are the same when they bind
+    the same function to the same object (``==``); anything else only when
+    it is the same object.
+
+    Examples
+    --------
+    >>> class Model:
+    ...     def predict(self, X):
+    ...         return X
+    >>> m = Model()
+    >>> same_callable(m.predict, m.predict), same_callable(m.predict, Model().predict)
+    (True, False)
+    """
+    if a is b:
+        return True
+    return inspect.ismethod(a) and inspect.ismethod(b) and a == b

@@ -6,7 +6,13 @@ from sklearn.preprocessing import StandardScaler
 
 from .._engine._model import PredictFnOutputError
 from .._tabular._explainer import LimeExplainer
-from ._common import check_choice, chosen_labels, class_names_for, fixed_seed
+from ._common import (
+    check_choice,
+    chosen_labels,
+    class_names_for,
+    fixed_seed,
+    same_callable,
+)
 from .discretize import (
     BaseDiscretizer,
     DecileDiscretizer,
@@ -240,6 +246,7 @@ class LimeTabularExplainer:
         self.scaler.scale_[self.categorical_features] = 1
         self._seed = fixed_seed(random_state, getattr(self.discretizer, "_seed", None))
         self._native = None
+        self._native_params = None
 
     # -- construction ----------------------------------------------------------
 
@@ -294,7 +301,7 @@ class LimeTabularExplainer:
 
     def _explainer(self, predict_fn):
         """The native LimeExplainer of ``predict_fn``, fitted once and kept."""
-        if self._native is not None and self._native[0] is predict_fn:
+        if self._native is not None and same_callable(self._native[0], predict_fn):
             return self._native[1]
         recorded = _Recorded(predict_fn, self.mode, self._reshape_input)
         native = LimeExplainer(
@@ -313,6 +320,7 @@ class LimeTabularExplainer:
             self.class_names = class_names_for(self.class_names, native.n_outputs_)
             native.output_names_ = np.asarray(self.class_names, dtype=object)
         self._native = (predict_fn, native, recorded)
+        self._native_params = None
         return native
 
     # -- explain ---------------------------------------------------------------
@@ -416,7 +424,7 @@ class LimeTabularExplainer:
             native_labels = sorted(set(chosen))
         else:
             native_labels = "all"
-        native.set_params(
+        params = dict(
             n_samples=num_samples,
             n_features=num_features,
             metric=distance_metric,
@@ -424,7 +432,10 @@ class LimeTabularExplainer:
             sampler="lhs" if lhs else "lime",
             labels=native_labels,
         )
-        native._validate_params()
+        if params != self._native_params:  # validated once per new setting
+            native.set_params(**params)
+            native._validate_params()
+            self._native_params = params
         recorded = self._native[2]
         recorded.reset()
         batch = native.explain(X)
