@@ -36,10 +36,10 @@ ROUNDS = 7
 
 
 def _quiet(func):
-    def call():
+    def call(*args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return func()
+            return func(*args)
 
     return call
 
