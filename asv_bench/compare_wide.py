@@ -13,8 +13,8 @@ alternating rounds in one process after a warm-up; the best call of each is
 reported, per row, with the model's time inside that call. Tabular: sklime
 explains one chunk of rows per call (16 rows at p = 100, 2 at 1000, 1
 beyond), lime one row; the last column is sklime on a single row alone
-(a whole chunk's work: chunk shapes are fixed for batch invariance). "Own" is a call's time
-minus the model's time inside it; the overhead ratio is own / model. The
+(before 2026-12-08 a whole chunk's work; now a chunk of one row). "Own"
+is a call's time minus the model's time inside it; the overhead ratio is own / model. The
 peak resident memory of sklime at each width is measured in a fresh process
 (``VmHWM`` of ``/proc/self/status``, Linux; the compilation included).
 """

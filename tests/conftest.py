@@ -33,9 +33,9 @@ settings.register_profile(
 def small_chunks():
     """Chunks of at most 8 rows (instead of up to 256).
 
-    A chunk always has its full number of rows (padding), so explaining a few
-    rows costs a whole chunk; small chunks keep the many small requests of the
-    reliability suite fast. Results do not depend on the chunking
+    A request is cut into chunks of 1, 8, 64 or the full size (padding), so
+    explaining a few rows may cost a chunk of 8 or 64; small chunks keep the
+    many small requests of the reliability suite fast. Results do not depend on the chunking
     (tests/test_reliability_concurrency.py).
     """
     with pytest.MonkeyPatch.context() as mp:

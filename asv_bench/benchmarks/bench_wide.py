@@ -95,8 +95,7 @@ class WideTabularVsLime(Benchmark):
 
     sklime explains one chunk of rows (16 at p = 100, 2 at p = 1000, 1
     beyond) in one call, lime one row; ``track_speedup`` compares the time
-    per row. (A single row costs sklime a whole chunk: the chunk's shape is
-    fixed so that a row's explanation does not depend on its batch.)
+    per row. (A single row is a chunk of one: ``bench_single.TwoWideRows``.)
     """
 
     params = [100, 1000, 3000, 10000]
