@@ -243,3 +243,26 @@ def test_wide_rows_hash_in_the_compiled_loop_as_in_numpy(shape, monkeypatch):
     monkeypatch.setattr(module, "_COMPILED_HASH_WIDTH", 10**9)
     np.testing.assert_array_equal(compiled, row_hashes(X))
     np.testing.assert_array_equal(row_hashes(X[1:2]), compiled[1:2])
+
+
+def test_few_rows_hash_with_python_integers_as_numpy_does(monkeypatch):
+    from sklime._sampling import _random
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(4, 30)) * 1e3
+    X[0, :3] = [-0.0, 0.0, np.finfo(float).max]
+    fast = _random.row_hashes(X)
+    monkeypatch.setattr(_random, "_PYTHON_HASH_ROWS", 0)  # the numpy loop
+    np.testing.assert_array_equal(fast, _random.row_hashes(X))
+    assert fast.dtype == np.uint64 and len(set(fast.tolist())) == 4
+
+
+def test_integer_seeds_are_cached_and_unchanged():
+    from sklearn.utils import check_random_state
+
+    from sklime._sampling._random import base_seed
+
+    for seed in (0, 7, np.int64(12)):
+        assert base_seed(seed) == check_random_state(int(seed)).randint(0, 2**31 - 1)
+    state = np.random.RandomState(0)
+    assert base_seed(state) != base_seed(state)  # an instance still advances
