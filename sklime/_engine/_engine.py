@@ -160,7 +160,9 @@ class Engine:
                 for pos, P, size in chunks
             )
             results = run_parallel(self.n_jobs, tasks, progress)
-        return _combine(chunks, results, widths)
+        out = _combine(chunks, results, widths)
+        _check_finite(out, index)  # every chunk's rows named at once
+        return out
 
     def _chunks(self, plan, widths):
         """``(positions, padded width, chunk size)`` of every chunk."""
@@ -375,9 +377,7 @@ def _fitting_size(n, size):
 def _materialize(out):
     """Numpy arrays of the real rows (waits for the device if needed)."""
     index = out.pop("_rows")
-    out = {k: np.asarray(v)[: len(index)] for k, v in out.items()}
-    _check_finite(out, index)
-    return out
+    return {k: np.asarray(v)[: len(index)] for k, v in out.items()}
 
 
 def _check_finite(out, index):

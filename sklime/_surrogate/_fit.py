@@ -72,9 +72,13 @@ def _distances(Z, metric, fm=False):
 
 @partial(jax.jit, static_argnames=("metric", "fm"))
 def _kernel_weights(Z, width, metric, fm=False):
-    return map_rows(
-        lambda z: exponential_kernel(row_distances(z, metric, fm), width), Z
-    )
+    def one(z):
+        d = row_distances(z, metric, fm)
+        # A distance that overflowed would weigh 0 and hide the overflow (the
+        # surrogate of the instance alone); NaN makes the fit say so.
+        return jnp.where(jnp.isfinite(d), exponential_kernel(d, width), jnp.nan)
+
+    return map_rows(one, Z)
 
 
 def _instances(Z, fm):
