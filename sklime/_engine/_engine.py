@@ -288,11 +288,6 @@ class Engine:
         out = dict(fit, model_pred=model_pred, labels=labels, _rows=index)
         return _materialize(out) if materialize else out
 
-    def _method(self, width):
-        """``(features kept, resolved selection method)`` at ``width``."""
-        k = width if self.n_features is None else int(self.n_features)
-        return k, resolve_method(self.feature_selection, k)
-
     def _prefit(self, plan, Z):
         """What the fit needs before the model's outputs: ``(w, prepared)``.
 
@@ -304,8 +299,6 @@ class Engine:
         w = plan.weights(Z).astype(plan.dtype)
         if self.fit is not None or self.surrogate is not None:
             return w, None
-        if self._method(Z.shape[1])[1] == "lasso_path":
-            return w, None
         return w, prepare_surrogates(Z, w, fm=True)
 
     def _fit(self, plan, Z, Yl, labels, b, with_se, w, prepared):
@@ -313,7 +306,8 @@ class Engine:
         dtype = plan.dtype
         if self.fit is not None:
             return self.fit(Z, Yl, w, pad_rows(labels, size))
-        k, method = self._method(width)
+        k = width if self.n_features is None else int(self.n_features)
+        method = resolve_method(self.feature_selection, k)
         if self.surrogate is not None:
             Zs = jnp.swapaxes(Z, 1, 2).astype(dtype)  # samples-major
             full = fit_user_surrogates(

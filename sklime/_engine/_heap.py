@@ -23,6 +23,7 @@ nothing.
 import ctypes
 import os
 import sys
+from functools import cache
 
 __all__ = ["keep_freed_memory"]
 
@@ -31,9 +32,9 @@ _M_MMAP_THRESHOLD = -3
 _TOP_PAD = 64 << 20
 _MMAP_THRESHOLD = 32 << 20
 _OFF = {"0", "false", "no", "off"}
-_done = []
 
 
+@cache
 def keep_freed_memory():
     """Tune glibc's allocator once per process (see the module docstring).
 
@@ -42,10 +43,7 @@ def keep_freed_memory():
     bool
         Whether the allocator was tuned (now or by an earlier call).
     """
-    if _done:
-        return _done[0]
-    _done.append(_tune())
-    return _done[0]
+    return _tune()
 
 
 def _tune():

@@ -22,7 +22,6 @@ from .._similarity._distances import row_distances
 from .._similarity._kernels import exponential_kernel
 from ._design import (
     complete_design,
-    design,
     full_ridge,
     quadratic_form,
     sample_design,
@@ -182,12 +181,8 @@ def _fit(Z, Y, w, alpha, method, n_features, prior=None, fm=False, prepared=None
 
 
 def _fit_rows(Z, Y, w, prior, prepared, alpha, method, n_features, fm):
-    Z = Z.astype(Y.dtype)  # the fit runs in the targets' (compute) dtype
-    Y, prior, s = _scaled(Y, prior)
-    if prepared is None:
-        prepared = sample_design(Z, w, fm)
-    d = complete_design(prepared, Z, Y, w, fm)
-    z0 = _instances(Z, fm)
+    # The fit runs in the targets' (compute) dtype.
+    d, z0, prior, s = _scaled_rows(Z, Y, w, prior, prepared, fm)
     if not _selects(method, n_features, z0.shape[-1]):
         return _finish_all(d, z0, alpha, prior, s)
     S = select_features(d, z0, method, n_features)
@@ -254,15 +249,17 @@ def _standard_errors(Z, Y, w, coef, intercept, alpha, fm, n_kept):
     return se * mask * s
 
 
-def _scaled_rows(Z, Y, w, prior=None, fm=False):
+def _scaled_rows(Z, Y, w, prior=None, prepared=None, fm=False):
     Z = Z.astype(Y.dtype)
     Y, prior, s = _scaled(Y, prior)
-    return design(Z, Y, w, fm), _instances(Z, fm), prior, s
+    if prepared is None:
+        prepared = sample_design(Z, w, fm)
+    return complete_design(prepared, Z, Y, w, fm), _instances(Z, fm), prior, s
 
 
 @partial(jax.jit, static_argnames=("fm",))
-def _scaled_design(Z, Y, w, prior=None, fm=False):
-    return map_rows(lambda *a: _scaled_rows(*a, fm=fm), Z, Y, w, prior)
+def _scaled_design(Z, Y, w, prior=None, prepared=None, fm=False):
+    return map_rows(lambda *a: _scaled_rows(*a, fm=fm), Z, Y, w, prior, prepared)
 
 
 @jax.jit
@@ -387,7 +384,7 @@ def fit_surrogates(
     fm = feature_major
     p = np.shape(Z)[1 if fm else 2]
     if method == "lasso_path" and _selects(method, n_features, p):
-        d, z0, prior, s = _scaled_design(jnp.asarray(Z), Y, w, prior, fm=fm)
+        d, z0, prior, s = _scaled_design(jnp.asarray(Z), Y, w, prior, prepared, fm=fm)
         S, valid = _lasso_indices(d, n_features)
         return _finish_selected_jit(d, z0, S, valid, alpha, prior, s)
     return _fit(Z, Y, w, alpha, method, n_features, prior, fm, prepared)
